@@ -1,0 +1,51 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11, pip, make, gcc):
+#   make demo   creates .venv, installs chainrule, runs the main example, prints where the pictures are
+#   make test   installs the test extras, runs ruff, mypy and the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(PY) -m pip --disable-pip-version-check -q
+OUT    ?= out
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint typecheck browser bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.demo: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -e ".[examples]"
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -e ".[dev,examples]"
+	@touch $@
+
+demo: $(VENV)/.demo
+	$(PY) examples/01_chain_rule.py
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check autograd nn viz tests examples bench
+
+typecheck: $(VENV)/.dev
+	$(PY) -m mypy
+
+# The browser test drives Debian's chromium (playwright's own browser download cannot work here).
+browser:
+	@if command -v chromium >/dev/null 2>&1; then echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser test"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "could not install chromium: the browser test will be skipped"; \
+	else echo "no chromium and no root apt-get: the browser test will be skipped"; fi
+
+test: $(VENV)/.dev lint typecheck browser
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+bench: $(VENV)/bin/python
+	$(PIP) install -e ".[bench]"
+	$(PY) bench/engine.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

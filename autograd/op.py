@@ -1,0 +1,151 @@
+"""The op record: one primitive's forward, local derivatives and human formulas, in one place.
+
+Every node of a graph points at one :class:`Op`. The engine reads :meth:`Op.vjp` to apply the
+chain rule, the step-by-step trace reads :meth:`Op.partials` (numbers) and :meth:`Op.formula`
+(text), the renderer reads :attr:`Op.symbol`. Nothing about an op is stored per node except its
+inputs (``parents``) and, for ops such as ``x ** 3`` or ``leaky_relu(x, 0.1)``, one constant
+argument (``arg``): formulas are class data, so recording them costs nothing on the hot path.
+
+Local derivatives are written once, generically: ``local(a, b, out) -> (dout/da, dout/db)``
+is called with floats (or arrays) for a plain backward pass and with the graph nodes themselves
+under ``create_graph=True``, where the same formula then builds a differentiable graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from autograd.engine import Node
+
+Local = Callable[..., Sequence[Any]]
+
+
+class Op:
+    """A primitive operation.
+
+    Args:
+        name: identifier, e.g. ``"mul"``.
+        symbol: what ``node.op`` returns and the renderer draws, e.g. ``"*"``.
+        forward: computes the output from the inputs' data (and ``arg``).
+        local: the local derivatives ``d out / d input_i``, one per input, from the inputs,
+            the output and ``arg`` (see the module docstring).
+        formulas: one human formula per input, with placeholders ``{a}``, ``{b}`` (the input
+            names), ``{out}`` (the output's name), ``{p}`` (the argument) and ``{x}`` (for
+            variadic ops: the input the derivative is taken with respect to).
+        has_arg: whether nodes of this op carry a constant argument in ``arg``.
+        variadic: whether the op takes any number of inputs; ``local`` then receives them as
+            one sequence, and ``formulas`` holds a single formula applied to each input.
+        template: how to write the operation itself, e.g. ``"{a} * {b}"``.
+    """
+
+    __slots__ = (
+        "name", "symbol", "forward", "local", "formulas", "has_arg", "variadic", "template", "vjp",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        forward: Callable[..., Any],
+        local: Local,
+        formulas: tuple[str, ...],
+        *,
+        has_arg: bool = False,
+        variadic: bool = False,
+        template: str = "",
+        vjp: Callable[[Node, Any, bool], Sequence[Any]] | None = None,
+    ) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.forward = forward
+        self.local = local
+        self.formulas = formulas
+        self.has_arg = has_arg
+        self.variadic = variadic
+        self.template = template or f"{symbol}({{a}})"
+        self.vjp: Callable[[Node, Any, bool], Sequence[Any]] = vjp or self._chain_rule()
+        """The chain-rule step for a node of this op: ``vjp(node, grad, symbolic)`` returns each
+        parent's contribution ``grad * d node / d parent`` (a vector-Jacobian product). By default
+        it multiplies by :meth:`partials`; ops whose inputs are arrays of other shapes (``@``,
+        broadcasting, reductions) pass their own."""
+
+    def __repr__(self) -> str:
+        return f"<Op {self.name} {self.symbol!r}>"
+
+    def partials(self, node: Node, symbolic: bool = False) -> Sequence[Any]:
+        """The local derivatives of ``node`` with respect to each of its parents.
+
+        Numbers (the parents' ``data`` type) by default; graph nodes when ``symbolic``, so
+        that the derivatives themselves can be differentiated.
+        """
+        if symbolic:
+            ins: Sequence[Any] = node._parents
+            out: Any = node
+        else:
+            ins = [p.data for p in node._parents]
+            out = node.data
+        if self.variadic:
+            return self.local(ins, out, node._arg) if self.has_arg else self.local(ins, out)
+        if self.has_arg:
+            return self.local(*ins, out, node._arg)
+        return self.local(*ins, out)
+
+    def _chain_rule(self) -> Callable[[Node, Any, bool], Sequence[Any]]:
+        """``grad * partial`` for each parent, specialised by arity: it runs once per node."""
+        local = self.local
+        if self.variadic or len(self.formulas) not in (1, 2):
+            partials = self.partials
+
+            def vjp_n(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
+                return [grad * d for d in partials(node, symbolic)]
+
+            return vjp_n
+        if len(self.formulas) == 1:
+            if self.has_arg:
+
+                def vjp_1arg(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
+                    (a,) = node._parents
+                    if symbolic:
+                        (d,) = local(a, node, node._arg)
+                    else:
+                        (d,) = local(a.data, node.data, node._arg)
+                    return (grad * d,)
+
+                return vjp_1arg
+
+            def vjp_1(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
+                (a,) = node._parents
+                (d,) = local(a, node) if symbolic else local(a.data, node.data)
+                return (grad * d,)
+
+            return vjp_1
+
+        def vjp_2(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
+            a, b = node._parents
+            da, db = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
+            return (grad * da, grad * db)
+
+        return vjp_2
+
+    def formula(self, i: int, names: Sequence[str], out: str, arg: Any = None) -> str:
+        """The human formula of ``d out / d names[i]``, e.g. ``"w"`` for ``n = x * w``, i = 0."""
+        fields = {"out": out, "x": names[i], "p": _fmt(arg)}
+        fields.update(zip("abcdefgh", names))
+        text = self.formulas[0] if self.variadic else self.formulas[i]
+        return text.format_map(fields)
+
+    def expression(self, names: Sequence[str], arg: Any = None) -> str:
+        """The forward operation written out, e.g. ``"x * w"`` or ``"sum(a, b, c)"``."""
+        if self.variadic:
+            return f"{self.symbol}({', '.join(names)})"
+        fields = {"p": _fmt(arg)}
+        fields.update(zip("abcdefgh", names))
+        return self.template.format_map(fields)
+
+
+def _fmt(arg: Any) -> str:
+    if isinstance(arg, float):
+        return f"{arg:g}"
+    return "" if arg is None else str(arg)
