@@ -187,23 +187,28 @@ def default_names(nodes: Sequence[Node]) -> list[str]:
     return [n.name or ("abcdefgh"[i] if i < 8 else f"x{i}") for i, n in enumerate(nodes)]
 
 
+_EXIT = object()  # stack marker: "the parents below me are placed; place the node under me"
+
+
 def topological_order(root: Node) -> list[Node]:
     """Every node ``root`` depends on, inputs first and ``root`` last (iterative depth-first)."""
     order: list[Node] = []
-    state: dict[Node, bool] = {}  # False: being expanded, True: placed in order
-    stack = [root]
+    seen: set[Node] = set()
+    stack: list[Any] = [root]
+    pop, push, place, visit = stack.pop, stack.append, order.append, seen.add
     while stack:
-        node = stack.pop()
-        placed = state.get(node)
-        if placed is None:  # first visit: come back after the parents
-            state[node] = False
-            stack.append(node)
-            for p in node._parents:
-                if p not in state:
-                    stack.append(p)
-        elif not placed:  # all parents placed: place the node
-            state[node] = True
-            order.append(node)
+        node = pop()
+        if node is _EXIT:
+            place(pop())
+            continue
+        if node in seen:  # pushed by two consumers before either reached it
+            continue
+        visit(node)
+        push(node)
+        push(_EXIT)
+        for p in node._parents:
+            if p not in seen:
+                push(p)
     return order
 
 
