@@ -197,7 +197,8 @@ def expressions(
     leaf: st.SearchStrategy[Expr] = st.sampled_from([Expr.var(v) for v in variables])
     if constants:
         leaf = st.one_of(leaf, st.floats(-2, 2, allow_nan=False).map(lambda c: Expr.const(round(c, 3))))
-    return st.recursive(leaf, _extend, max_leaves=max_leaves)
+    # deferred: the recursive strategy's own repr grows huge, and hypothesis computes it for reports
+    return st.deferred(lambda: st.recursive(leaf, _extend, max_leaves=max_leaves))
 
 
 def points(

@@ -1,0 +1,36 @@
+"""``DSLError``: everything wrong with a program's text, pointed at with a caret."""
+
+from __future__ import annotations
+
+_CONTEXT = 60  # characters shown on each side of the caret
+
+
+class DSLError(ValueError):
+    """A program is malformed, or cannot be evaluated with the values given.
+
+    Attributes:
+        line, column: where (1-based; 0 when the error is not about one place in the text).
+        hint: what to do about it ("" when there is nothing useful to add).
+        reason: the one-line description, without the location and the caret.
+    """
+
+    def __init__(self, reason: str, source: str = "", line: int = 0, column: int = 0, width: int = 1,
+                 hint: str = "") -> None:
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.hint = hint
+        parts = [f"line {line}, column {column}: {reason}" if line else reason]
+        if line and source:
+            lines = source.splitlines()
+            text = lines[line - 1] if line <= len(lines) else ""
+            # show a window of the line around the column, so long lines stay readable
+            start = max(0, column - 1 - _CONTEXT)
+            end = start + 2 * _CONTEXT
+            shown = ("…" if start else "") + text[start:end] + ("…" if len(text) > end else "")
+            offset = column - 1 - start + (1 if start else 0)
+            parts.append(f"  {shown}")
+            parts.append("  " + " " * offset + "^" * max(1, min(width, 2 * _CONTEXT)))
+        if hint:
+            parts.append(f"hint: {hint}")
+        super().__init__("\n".join(parts))

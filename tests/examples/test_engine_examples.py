@@ -1,0 +1,23 @@
+"""The engine's examples run and print the notes' numbers."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.examples.loader import load_example
+
+
+def test_01_chain_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    load_example("01_chain_rule").main()
+    text = capsys.readouterr().out
+    assert "dy/dx = 300" in text  # 6x(x^2+1)^2 at x = 2
+    assert "do/dx1 = -1.5000" in text and "do/dw1 = +1.0000" in text  # the micrograd neuron
+    assert "create_graph: 630" in text
+
+
+def test_02_dsl() -> None:
+    out = load_example("02_dsl").main()
+    nodes, dz = out["nodes"], out["dz"]
+    assert nodes["z"].grad == pytest.approx(dz)
+    assert nodes["w1"].grad == pytest.approx(1.0 * dz) and nodes["w2"].grad == pytest.approx(2.0 * dz)
+    assert nodes["b"].grad == pytest.approx(dz)
