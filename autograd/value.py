@@ -23,8 +23,8 @@ _new = object.__new__
 
 
 def _make(fn: Op, data: float, parents: tuple[Value, ...], arg: Any = None) -> Value:
-    """A new node; under ``no_grad`` a leaf that remembers nothing."""
-    out = _new(Value)
+    """A new node recording ``(fn, parents, arg)``; under ``no_grad`` a leaf that remembers nothing."""
+    out = _new(Value)  # no __init__: its checks are for user input, and this is the hot path
     out.data = data
     out.grad = 0.0
     out.name = None
@@ -37,13 +37,6 @@ def _make(fn: Op, data: float, parents: tuple[Value, ...], arg: Any = None) -> V
         out._parents = ()
         out._arg = None
     return out
-
-
-def _is_number(x: Any) -> bool:
-    cls = x.__class__
-    if cls is float or cls is int:  # the common case, without the slow ABC check
-        return True
-    return isinstance(x, numbers.Real) and cls is not bool
 
 
 def _lift(x: Any, op: str) -> Value:
@@ -62,57 +55,38 @@ def _lift(x: Any, op: str) -> Value:
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__}")
 
 
-def _apply(fn: Op, parents: tuple[Value, ...], arg: Any = None) -> Value:
-    """Run ``fn`` forward on ``parents`` (and ``arg``) and record it."""
-    try:
-        if fn.has_arg:
-            data = fn.forward(*[p.data for p in parents], arg)
-        else:
-            data = fn.forward(*[p.data for p in parents])
-        if data.__class__ is not float:  # math.pow & co. may return an int or a complex
-            data = float(data)
-    except (ArithmeticError, ValueError) as exc:
-        raise DomainError(fn.name, parents, _reason(exc)) from None
-    return _make(fn, data, parents, arg)
+def _is_number(x: Any) -> bool:
+    cls = x.__class__
+    if cls is float or cls is int:  # the common case, without the slow ABC check
+        return True
+    return isinstance(x, numbers.Real) and cls is not bool
 
 
 def _binary(fn: Op, a: Value, b: Value) -> Value:
-    # The hot path of every scalar graph: _make inlined, no generic machinery.
     try:
         data = fn.forward(a.data, b.data)
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, (a, b), _reason(exc)) from None
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.name = None
-    out._arg = None
-    if _mode.enabled:
-        out._fn = fn
-        out._parents = (a, b)
-    else:
-        out._fn = LEAF
-        out._parents = ()
-    return out
+    return _make(fn, data, (a, b))
 
 
-def _unary(fn: Op, a: Value) -> Value:
+def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
+    """One-input ops (``arg``: the constant of ``x ** 3``, ``leaky_relu(x, 0.1)``)."""
     try:
-        data = fn.forward(a.data)
+        data = fn.forward(a.data) if arg is None else fn.forward(a.data, arg)
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, (a,), _reason(exc)) from None
-    out = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.name = None
-    out._arg = None
-    if _mode.enabled:
-        out._fn = fn
-        out._parents = (a,)
-    else:
-        out._fn = LEAF
-        out._parents = ()
-    return out
+    if data.__class__ is not float:  # math.pow & co. may return an int or a complex
+        data = float(data)
+    return _make(fn, data, (a,), arg)
+
+
+def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
+    try:
+        data = fn.forward(*[p.data for p in parents])
+    except (ArithmeticError, ValueError) as exc:
+        raise DomainError(fn.name, parents, _reason(exc)) from None
+    return _make(fn, float(data), parents)
 
 
 def _reason(exc: BaseException) -> str:
@@ -189,7 +163,7 @@ class Value(Node):
             return _binary(ops.POW_VALUE, self, exponent)
         if not _is_number(exponent):
             raise TypeError(f"unsupported exponent for **: {type(exponent).__name__}")
-        return _apply(ops.POW, (self,), exponent)
+        return _unary(ops.POW, self, float(exponent))
 
     def __rpow__(self, base: Number) -> Value:
         return _binary(ops.POW_VALUE, _lift(base, "**"), self)
@@ -254,11 +228,11 @@ class Value(Node):
 
     def leaky_relu(self, slope: float = 0.01) -> Value:
         """``x`` for ``x > 0``, else ``slope * x``."""
-        return _apply(ops.LEAKY_RELU, (self,), float(slope))
+        return _unary(ops.LEAKY_RELU, self, float(slope))
 
     def elu(self, alpha: float = 1.0) -> Value:
         """``x`` for ``x > 0``, else ``alpha (e^x - 1)``."""
-        return _apply(ops.ELU, (self,), float(alpha))
+        return _unary(ops.ELU, self, float(alpha))
 
     def abs(self) -> Value:
         """``|x|``; derivative ``sign(x)`` (0 at 0)."""
@@ -293,7 +267,7 @@ def _values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
 
 def sum_(values: Iterable[Operand]) -> Value:
     """The sum of many values as one node (one step in the backward pass, not n - 1)."""
-    return _apply(ops.SUM, _values(values, "sum_"))
+    return _variadic(ops.SUM, _values(values, "sum_"))
 
 
 def max_(*values: Operand | Iterable[Operand]) -> Value:
@@ -301,12 +275,12 @@ def max_(*values: Operand | Iterable[Operand]) -> Value:
 
     Its gradient goes to the first input that attains the maximum (a subgradient at ties).
     """
-    return _apply(ops.MAX, _values(_flatten(values), "max"))
+    return _variadic(ops.MAX, _values(_flatten(values), "max"))
 
 
 def min_(*values: Operand | Iterable[Operand]) -> Value:
     """The smallest of the values, as one node; gradient to the first minimum."""
-    return _apply(ops.MIN, _values(_flatten(values), "min"))
+    return _variadic(ops.MIN, _values(_flatten(values), "min"))
 
 
 def _flatten(values: tuple[Any, ...]) -> Iterable[Any]:
