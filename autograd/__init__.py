@@ -1,8 +1,11 @@
 """chainrule's engine: scalar ``Value``s, the chain rule, and derivative checks."""
 
+from autograd import functional
 from autograd.engine import backprop, enable_grad, grad, is_grad_enabled, no_grad, topological_order, zero_grad
 from autograd.errors import DomainError
+from autograd.functional import cross_entropy, log_softmax, softmax
 from autograd.op import Op
+from autograd.tensor import AnomalyError, Tensor, concatenate, detect_anomaly, stack
 from autograd.value import Value, max_, min_, sum_
 
 max = max_  # noqa: A001 - the issue's names; left out of __all__ so star-imports keep the builtins
@@ -10,6 +13,15 @@ min = min_  # noqa: A001
 
 __all__ = [
     "Value",
+    "Tensor",
+    "concatenate",
+    "stack",
+    "detect_anomaly",
+    "AnomalyError",
+    "functional",
+    "softmax",
+    "log_softmax",
+    "cross_entropy",
     "Op",
     "DomainError",
     "backprop",

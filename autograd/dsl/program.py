@@ -156,10 +156,10 @@ class Program:
         args = [self._evaluate(a, env) for a in e.args]
         if e.func in ("sum", "max", "min"):
             if any(not isinstance(a, Value) for a in args):
-                if e.func == "sum":
-                    total = args[0]
+                if e.func == "sum":  # with tensors: the sum of every element of every argument
+                    total = args[0].sum() if hasattr(args[0], "sum") else args[0]
                     for a in args[1:]:
-                        total = total + a
+                        total = total + (a.sum() if hasattr(a, "sum") else a)
                     return total
                 raise DSLError(f"{e.func}() of tensors is not supported", self.source, e.line, e.column,
                                len(e.func), "use max/min on scalar inputs")

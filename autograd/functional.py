@@ -1,0 +1,117 @@
+"""Softmax, log-softmax and cross-entropy, for ``Tensor``s and for lists of ``Value``s.
+
+On tensors each is one node with its own chain-rule step (stable: the max is subtracted
+before exponentiating). On a list of scalar ``Value``s softmax and log-softmax are built from
+the scalar primitives, so every exp and division shows in the graph; the max they subtract is
+a constant, which leaves the result (and its gradient) unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd.engine import Node
+from autograd.op import Op
+from autograd.tensor import Tensor, _make
+from autograd.value import Value, sum_
+
+
+def _softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
+    shifted = x - x.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _softmax_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    s = node if symbolic else node.data
+    return [s * (g - (g * s).sum(axis=node._arg, keepdims=True))]
+
+
+def _log_softmax_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    p = node.exp() if isinstance(node, Tensor) and symbolic else np.exp(node.data)
+    return [g - p * g.sum(axis=node._arg, keepdims=True)]
+
+
+SOFTMAX = Op("softmax", "softmax", _softmax_array, lambda a, out, axis: (None,),
+             ("{out} * (d{out} - sum(d{out} * {out}))",), has_arg=True, vjp=_softmax_vjp)
+LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out, axis: (None,),
+                 ("d{out} - softmax({a}) * sum(d{out})",), has_arg=True, vjp=_log_softmax_vjp)
+
+
+def _cross_entropy_forward(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    logp = _log_softmax_array(logits, -1)
+    return -logp[np.arange(len(labels)), labels].mean()
+
+
+def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    (logits,) = node._parents
+    labels = node._arg
+    onehot = np.zeros_like(logits.data)
+    onehot[np.arange(len(labels)), labels] = 1.0
+    probs = softmax(logits, -1) if symbolic else _softmax_array(logits.data, -1)
+    return [(probs - onehot) * (g / len(labels))]
+
+
+CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, labels: (None,),
+                   ("(softmax({a}) - onehot) / m",), has_arg=True, vjp=_cross_entropy_vjp)
+"""Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
+
+
+def softmax(x: Any, axis: int = -1) -> Any:
+    """``exp(x) / sum(exp(x))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
+    if isinstance(x, Tensor):
+        return _make(SOFTMAX, _softmax_array(x.data, axis), (x,), axis)
+    values = _values(x)
+    top = max(v.data for v in values)
+    exps = [(v - top).exp() for v in values]
+    total = sum_(exps)
+    return [e / total for e in exps]
+
+
+def log_softmax(x: Any, axis: int = -1) -> Any:
+    """``x - log(sum(exp(x)))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
+    if isinstance(x, Tensor):
+        return _make(LOG_SOFTMAX, _log_softmax_array(x.data, axis), (x,), axis)
+    values = _values(x)
+    top = max(v.data for v in values)
+    log_total = sum_([(v - top).exp() for v in values]).log()
+    return [(v - top) - log_total for v in values]
+
+
+def cross_entropy(logits: Any, labels: Any) -> Any:
+    """Mean negative log-likelihood of integer ``labels`` under ``softmax(logits)``.
+
+    ``logits``: a Tensor of shape (m, classes) with ``labels`` m integers; or a list of Values
+    (one example) with one integer label; or a list of such lists with a list of labels.
+    """
+    if isinstance(logits, Tensor):
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.dtype.kind not in "iu" or logits.data.ndim != 2:
+            raise ValueError(f"cross_entropy: logits of shape (m, classes) and m integer labels, "
+                             f"got {logits.shape} and labels of shape {labels.shape}, dtype {labels.dtype}")
+        if len(labels) != logits.data.shape[0] or labels.min() < 0 or labels.max() >= logits.data.shape[1]:
+            raise ValueError(f"cross_entropy: {len(labels)} labels in 0..{logits.data.shape[1] - 1} expected "
+                             f"for logits of shape {logits.shape}")
+        return _make(CROSS_ENTROPY, _cross_entropy_forward(logits.data, labels), (logits,), labels)
+    rows = list(logits)
+    if rows and isinstance(rows[0], (Value, int, float)):
+        label = int(labels)
+        if not 0 <= label < len(rows):
+            raise ValueError(f"cross_entropy: label {label} for {len(rows)} classes")
+        return -log_softmax(rows)[label]
+    losses = [cross_entropy(row, label) for row, label in zip(rows, labels, strict=True)]
+    return sum_(losses) / len(losses)
+
+
+def _values(x: Any) -> list[Value]:
+    values = [v if isinstance(v, Value) else Value(v) for v in x]
+    if not values:
+        raise ValueError("softmax of an empty list")
+    return values

@@ -1,0 +1,336 @@
+"""``Tensor``: a node of the same engine holding a numpy array.
+
+Everything a ``Value`` records, a ``Tensor`` records too (``op``, ``parents``, the op record
+with its formulas), and the same :func:`~autograd.engine.backprop` differentiates both; only
+the forward functions and the broadcasting-aware chain-rule steps differ (see
+:mod:`autograd.tensor_ops`). ``grad`` is ``None`` until a backward pass reaches the tensor,
+then an array of its shape and dtype.
+
+Data is float64 unless asked otherwise (``Tensor(x, dtype=np.float32)``, or a float32 array);
+numbers and arrays mixed into an op take the tensor's dtype, so float32 stays float32.
+``==`` is identity (tensors are graph nodes and dict keys); ``<``, ``>`` and friends compare
+the data and return plain boolean arrays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from autograd import tensor_ops as T
+from autograd.engine import CONSTANT, LEAF, Node, _mode
+from autograd.errors import describe
+from autograd.op import Op
+
+_new = object.__new__
+
+
+class AnomalyError(FloatingPointError):
+    """Inside :func:`detect_anomaly`: an op produced a NaN or an infinity."""
+
+
+class _Anomaly:
+    __slots__ = ("enabled",)
+
+    def __init__(self) -> None:
+        self.enabled = False
+
+
+_anomaly = _Anomaly()
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """A context in which the first op producing a non-finite value raises :class:`AnomalyError`
+    naming the op and its inputs' names and shapes."""
+    before = _anomaly.enabled
+    _anomaly.enabled = True
+    try:
+        yield
+    finally:
+        _anomaly.enabled = before
+
+
+def _make(fn: Op, data: np.ndarray, parents: tuple[Tensor, ...], arg: Any = None) -> Tensor:
+    if _anomaly.enabled and not np.all(np.isfinite(data)):
+        shown = ", ".join(f"{p.name or 'unnamed'} {p.data.shape}" for p in parents)
+        raise AnomalyError(f"{fn.name} produced a non-finite value from inputs: {shown}")
+    out = _new(Tensor)
+    out.data = data
+    out.grad = None
+    out.name = None
+    if _mode.enabled:
+        out._fn = fn
+        out._parents = parents
+        out._arg = arg
+    else:
+        out._fn = LEAF
+        out._parents = ()
+        out._arg = None
+    return out
+
+
+def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    if isinstance(data, Node):
+        raise TypeError("Tensor() takes an array; this is already a graph node (use .data)")
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"Tensor() takes numbers or an array, got {type(data).__name__}: {exc}") from None
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"Tensor() takes real numbers, got an array of {array.dtype}")
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    return array
+
+
+class Tensor(Node):
+    """An array that remembers how it was computed.
+
+    >>> W = Tensor(np.ones((2, 3)), name="W"); x = Tensor(np.arange(3.0).reshape(3, 1))
+    >>> loss = (W @ x).tanh().sum()
+    >>> loss.backward(); W.grad.shape
+    (2, 3)
+    """
+
+    __slots__ = ()
+    # numpy arrays on the left of an operator defer to our reflected methods (``Y * A``)
+    __array_ufunc__ = None
+
+    def __init__(self, data: Any, name: str | None = None, dtype: Any = None) -> None:
+        self.data = _as_array(data, dtype)
+        self.grad = None
+        self.name = name
+        self._fn = LEAF
+        self._parents = ()
+        self._arg = None
+
+    # -- array protocol ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def numpy(self) -> np.ndarray:
+        """The data (not a copy)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def item(self) -> float:
+        return float(self.data.item())
+
+    def __repr__(self) -> str:
+        name = f"{self.name}, " if self.name else ""
+        op = f", op={self.op!r}" if self._parents else ""
+        return f"Tensor({name}shape={self.shape}, dtype={self.dtype}{op})"
+
+    # -- ops --------------------------------------------------------------------------------
+    def _lift(self, x: Any) -> Tensor:
+        if isinstance(x, Tensor):
+            return x
+        if isinstance(x, Node):
+            raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
+        out = _new(Tensor)
+        out.data = _as_array(x, self.data.dtype)
+        out.grad = None
+        out.name = None
+        out._fn = CONSTANT
+        out._parents = ()
+        out._arg = None
+        return out
+
+    def _binary(self, fn: Op, a: Tensor, b: Tensor) -> Tensor:
+        try:
+            data = fn.forward(a.data, b.data)
+        except ValueError as exc:
+            raise ValueError(f"{fn.name}: shapes {a.data.shape} and {b.data.shape} do not match ({exc})") from None
+        return _make(fn, data, (a, b))
+
+    def _unary(self, fn: Op, arg: Any = None) -> Tensor:
+        data = fn.forward(self.data) if arg is None else fn.forward(self.data, arg)
+        return _make(fn, data, (self,), arg)
+
+    def __add__(self, other: Any) -> Tensor:
+        return self._binary(T.ADD, self, self._lift(other))
+
+    def __radd__(self, other: Any) -> Tensor:
+        return self._binary(T.ADD, self._lift(other), self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return self._binary(T.SUB, self, self._lift(other))
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return self._binary(T.SUB, self._lift(other), self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return self._binary(T.MUL, self, self._lift(other))
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return self._binary(T.MUL, self._lift(other), self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return self._binary(T.DIV, self, self._lift(other))
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return self._binary(T.DIV, self._lift(other), self)
+
+    def __pow__(self, exponent: Any) -> Tensor:
+        if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+            return self._unary(T.POW, float(exponent))
+        return self._binary(T.POW_TENSOR, self, self._lift(exponent))
+
+    def __rpow__(self, base: Any) -> Tensor:
+        return self._binary(T.POW_TENSOR, self._lift(base), self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        other = self._lift(other)
+        if self.data.ndim < 2 or other.data.ndim < 2:
+            raise ValueError(f"matmul: needs 2-D (or batched) operands, got shapes {self.shape} and {other.shape}")
+        return self._binary(T.MATMUL, self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return self._lift(other).__matmul__(self)
+
+    def __neg__(self) -> Tensor:
+        return self._unary(T.NEG)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return self._unary(T.ABS)
+
+    def __lt__(self, other: Any) -> np.ndarray:
+        return self.data < np.asarray(other)
+
+    def __le__(self, other: Any) -> np.ndarray:
+        return self.data <= np.asarray(other)
+
+    def __gt__(self, other: Any) -> np.ndarray:
+        return self.data > np.asarray(other)
+
+    def __ge__(self, other: Any) -> np.ndarray:
+        return self.data >= np.asarray(other)
+
+    def exp(self) -> Tensor:
+        return self._unary(T.EXP)
+
+    def log(self) -> Tensor:
+        return self._unary(T.LOG)
+
+    def sqrt(self) -> Tensor:
+        return self._unary(T.SQRT)
+
+    def sin(self) -> Tensor:
+        return self._unary(T.SIN)
+
+    def cos(self) -> Tensor:
+        return self._unary(T.COS)
+
+    def tanh(self) -> Tensor:
+        return self._unary(T.TANH)
+
+    def sigmoid(self) -> Tensor:
+        return self._unary(T.SIGMOID)
+
+    def relu(self) -> Tensor:
+        return self._unary(T.RELU)
+
+    def leaky_relu(self, slope: float = 0.01) -> Tensor:
+        return self._unary(T.LEAKY_RELU, float(slope))
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        return self._unary(T.ELU, float(alpha))
+
+    def abs(self) -> Tensor:
+        return self._unary(T.ABS)
+
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return self._unary(T.SUM, (axis, keepdims))
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return self._unary(T.MEAN, (axis, keepdims))
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
+        return self._unary(T.MAX, (axis, keepdims))
+
+    def reshape(self, *shape: Any) -> Tensor:
+        target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        try:
+            return self._unary(T.RESHAPE, target)
+        except ValueError as exc:
+            raise ValueError(f"reshape: cannot reshape {self.shape} to {target} ({exc})") from None
+
+    def transpose(self, *axes: int) -> Tensor:
+        order = tuple(axes) if axes else tuple(reversed(range(self.data.ndim)))
+        return self._unary(T.TRANSPOSE, order)
+
+    @property
+    def T(self) -> Tensor:  # noqa: N802 - numpy's name
+        return self.transpose()
+
+    def __getitem__(self, index: Any) -> Tensor:
+        if isinstance(index, Tensor):
+            index = index.data
+        return self._unary(T.GETITEM, index)
+
+    # -- engine hooks --------------------------------------------------------------------
+    def _seed(self, grad: Any, symbolic: bool) -> Any:
+        if grad is None:
+            if self.data.size != 1:
+                raise ValueError(f"backward of a tensor of shape {self.shape} needs grad= of that shape "
+                                 "(only a one-element output has an implicit gradient of 1)")
+            seed = np.ones_like(self.data)
+        else:
+            seed = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)
+            if seed.shape != self.data.shape:
+                raise ValueError(f"backward: grad of shape {seed.shape} for a tensor of shape {self.shape}")
+        return self._lift(seed) if symbolic else seed
+
+    def _zero(self, symbolic: bool) -> Any:
+        zeros = np.zeros_like(self.data)
+        return self._lift(zeros) if symbolic else zeros
+
+
+def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis; the gradient is split back into the pieces."""
+    return _join(tensors, axis, stacked=False)
+
+
+def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+    """Join tensors along a new axis; the gradient is split back into the pieces."""
+    return _join(tensors, axis, stacked=True)
+
+
+def _join(tensors: Sequence[Tensor], axis: int, stacked: bool) -> Tensor:
+    items = tuple(tensors)
+    if not items or not all(isinstance(t, Tensor) for t in items):
+        raise TypeError("concatenate/stack take a non-empty sequence of Tensors")
+    try:
+        data = T.CONCAT.forward(*[t.data for t in items], (axis, stacked))
+    except ValueError as exc:
+        shapes = ", ".join(str(t.shape) for t in items)
+        raise ValueError(f"{'stack' if stacked else 'concatenate'}: shapes {shapes} do not fit ({exc})") from None
+    return _make(T.CONCAT, data, items, (axis, stacked))
+
+
+_ = describe

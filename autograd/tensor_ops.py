@@ -1,0 +1,205 @@
+"""The tensor op table: numpy forwards, and the chain-rule step of each op on arrays.
+
+Elementwise ops reuse the scalar records' local derivatives and formulas (``autograd.ops``:
+they are written to work on arrays too); what arrays add is broadcasting, whose gradient is
+summed back to each operand's shape (:func:`unbroadcast`). Structural ops (``@``, reductions,
+reshapes, indexing) have no elementwise local derivative: they pass their own ``vjp`` and a
+formula for it, e.g. ``dZ @ X^T`` for the weight of ``Z = W @ X``.
+
+Every ``vjp`` here works on arrays (a plain backward pass) and on Tensors (``create_graph``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import ops
+from autograd.engine import Node
+from autograd.op import Op
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``g`` over the axes numpy broadcast to reach it, so it has ``shape`` again."""
+    gshape = g.shape
+    if gshape == shape:
+        return g
+    extra = len(gshape) - len(shape)
+    axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
+    summed = g.sum(axis=axes, keepdims=True) if axes else g
+    return summed.reshape(shape)
+
+
+def _elementwise(scalar: Op, forward: Callable[..., Any]) -> Op:
+    """The tensor twin of a scalar op: same local derivatives and formulas, numpy forward."""
+    local = scalar.local
+    has_arg = scalar.has_arg
+
+    def vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+        parents = node._parents
+        if symbolic:
+            ins: Sequence[Any] = parents
+            out: Any = node
+        else:
+            ins = [p.data for p in parents]
+            out = node.data
+        partials = local(*ins, out, node._arg) if has_arg else local(*ins, out)
+        return [unbroadcast(g * d, p.data.shape) for p, d in zip(parents, partials)]
+
+    return Op(scalar.name, scalar.symbol, forward, local, scalar.formulas, has_arg=has_arg,
+              template=scalar.template, vjp=vjp)
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))  # the logistic function without overflow
+
+
+def _leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
+    return np.where(x > 0, x, x * slope)
+
+
+def _elu(x: np.ndarray, alpha: float) -> np.ndarray:
+    return np.where(x > 0, x, np.expm1(np.minimum(x, 0)) * alpha)
+
+
+def _relu(x: np.ndarray) -> np.ndarray:
+    return np.maximum(x, 0)
+
+
+def _pow(x: np.ndarray, p: float) -> np.ndarray:
+    return x**p
+
+
+def _pow_tensor_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    return b * a ** (b - 1), out * ops.log(a)
+
+
+# fmt: off
+ADD     = _elementwise(ops.ADD, np.add)
+SUB     = _elementwise(ops.SUB, np.subtract)
+MUL     = _elementwise(ops.MUL, np.multiply)
+DIV     = _elementwise(ops.DIV, np.divide)
+NEG     = _elementwise(ops.NEG, np.negative)
+POW     = _elementwise(ops.POW, _pow)
+EXP     = _elementwise(ops.EXP, np.exp)
+LOG     = _elementwise(ops.LOG, np.log)
+SQRT    = _elementwise(ops.SQRT, np.sqrt)
+SIN     = _elementwise(ops.SIN, np.sin)
+COS     = _elementwise(ops.COS, np.cos)
+TANH    = _elementwise(ops.TANH, np.tanh)
+SIGMOID = _elementwise(ops.SIGMOID, _sigmoid)
+RELU    = _elementwise(ops.RELU, _relu)
+LEAKY_RELU = _elementwise(ops.LEAKY_RELU, _leaky_relu)
+ELU     = _elementwise(ops.ELU, _elu)
+ABS     = _elementwise(ops.ABS, np.abs)
+POW_TENSOR = _elementwise(
+    Op("pow", "**", np.power, _pow_tensor_local, ops.POW_VALUE.formulas, template="{a}**{b}"), np.power)
+# fmt: on
+
+
+def _swap(x: Any) -> Any:
+    return x.swapaxes(-1, -2)
+
+
+def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    a, b = node._parents
+    A, B = (a, b) if symbolic else (a.data, b.data)
+    return [unbroadcast(g @ _swap(B), a.data.shape), unbroadcast(_swap(A) @ g, b.data.shape)]
+
+
+MATMUL = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),
+            template="{a} @ {b}", vjp=_matmul_vjp)
+"""``Z = W @ X``: dL/dW = dL/dZ @ X^T and dL/dX = W^T @ dL/dZ (batched over leading axes)."""
+
+
+def _expand(g: Any, node: Node) -> Any:
+    """The gradient of a reduction, spread back over the reduced axes of the input."""
+    axis, keepdims = node._arg
+    shape = node._parents[0].data.shape
+    if not keepdims and axis is not None:
+        g = g.reshape(tuple(1 if i in _axes(axis, len(shape)) else n for i, n in enumerate(shape)))
+    elif not keepdims:
+        g = g.reshape((1,) * len(shape))
+    if isinstance(g, Node):
+        return g * np.ones(shape, dtype=g.data.dtype)
+    return np.broadcast_to(g, shape).copy()
+
+
+def _axes(axis: int | tuple[int, ...], ndim: int) -> tuple[int, ...]:
+    return tuple(a % ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+
+
+def _sum_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
+    return np.sum(x, axis=arg[0], keepdims=arg[1])
+
+
+def _mean_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
+    return np.mean(x, axis=arg[0], keepdims=arg[1])
+
+
+def _max_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
+    return np.max(x, axis=arg[0], keepdims=arg[1])
+
+
+def _reduced_count(node: Node) -> int:
+    x = node._parents[0].data
+    return x.size // max(1, np.asarray(node.data).size)
+
+
+def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    x = node._parents[0].data
+    axis, _ = node._arg
+    top = np.max(x, axis=axis, keepdims=True)
+    mask = (x == top).astype(x.dtype)
+    mask /= mask.sum(axis=axis, keepdims=True)  # ties share the gradient
+    return [_expand(g, node) * mask]
+
+
+SUM = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
+         has_arg=True, vjp=lambda node, g, symbolic: [_expand(g, node)])
+MEAN = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1/n (spread over the averaged axes)",),
+          has_arg=True, vjp=lambda node, g, symbolic: [_expand(g, node) * (1.0 / _reduced_count(node))])
+MAX = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
+         has_arg=True, vjp=_max_vjp)
+RESHAPE = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
+             ("reshape d{out} back to the shape of {a}",), has_arg=True,
+             vjp=lambda node, g, symbolic: [g.reshape(node._parents[0].data.shape)])
+TRANSPOSE = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
+               ("transpose d{out} back",), has_arg=True,
+               vjp=lambda node, g, symbolic: [g.transpose(tuple(np.argsort(node._arg)))])
+
+
+def _getitem_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    x = node._parents[0]
+    if symbolic:
+        raise NotImplementedError("create_graph through indexing is not supported")
+    full = np.zeros_like(x.data)
+    np.add.at(full, node._arg, g)  # repeated indices add up
+    return [full]
+
+
+GETITEM = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
+             ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
+             vjp=_getitem_vjp)
+
+
+def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    axis, stacked = node._arg
+    sizes = [1 if stacked else p.data.shape[axis] for p in node._parents]
+    pieces = np.split(g if not isinstance(g, Node) else g.data, np.cumsum(sizes)[:-1], axis=axis)
+    return [piece.reshape(p.data.shape) for piece, p in zip(pieces, node._parents)]
+
+
+def _concat_forward(*xs_and_arg: Any) -> np.ndarray:
+    *xs, (axis, stacked) = xs_and_arg
+    return np.stack(xs, axis=axis) if stacked else np.concatenate(xs, axis=axis)
+
+
+CONCAT = Op("concatenate", "concat", _concat_forward, lambda xs, out, arg: [None] * len(xs),
+            ("the slice of d{out} that {x} filled",), has_arg=True, variadic=True, vjp=_concat_vjp)
+
+TENSOR_OPS: tuple[Op, ...] = (ADD, SUB, MUL, DIV, NEG, POW, POW_TENSOR, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID,
+                              RELU, LEAKY_RELU, ELU, ABS, MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, GETITEM,
+                              CONCAT)
