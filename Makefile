@@ -23,7 +23,7 @@ $(VENV)/.dev: $(VENV)/bin/python pyproject.toml
 	@touch $@
 
 demo: $(VENV)/.demo
-	$(PY) examples/01_chain_rule.py
+	$(PY) -m viz.demo --out $(OUT)
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check autograd nn viz tests examples bench
