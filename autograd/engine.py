@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from autograd.errors import DomainError
 from autograd.op import Op
@@ -180,6 +180,45 @@ class Node:
     def _zero(self, symbolic: bool) -> Any:
         """A zero gradient of this node's shape."""
         raise NotImplementedError
+
+
+_new = object.__new__
+
+N = TypeVar("N", bound=Node)
+
+
+def record(cls: type[N], data: Any, grad: Any, fn: Op, parents: tuple[Node, ...], arg: Any = None) -> N:
+    """A new node of type ``cls`` made by ``fn`` from ``parents``: what every op ends with.
+
+    Under :func:`no_grad` the node is a leaf that remembers nothing. ``grad`` is the initial
+    gradient (``0.0`` for scalars, ``None`` for arrays). No ``__init__`` runs: its checks are
+    for user input, and this is the hot path of every forward pass.
+    """
+    out = _new(cls)
+    out.data = data
+    out.grad = grad
+    out.name = None
+    if _mode.enabled:
+        out._fn = fn
+        out._parents = parents
+        out._arg = arg
+    else:
+        out._fn = LEAF
+        out._parents = ()
+        out._arg = None
+    return out
+
+
+def constant(cls: type[N], data: Any, grad: Any) -> N:
+    """A leaf the engine makes from a plain number or array operand (the ``2`` in ``x * 2``)."""
+    out = _new(cls)
+    out.data = data
+    out.grad = grad
+    out.name = None
+    out._fn = CONSTANT
+    out._parents = ()
+    out._arg = None
+    return out
 
 
 def default_names(nodes: Sequence[Node]) -> list[str]:

@@ -21,11 +21,8 @@ from typing import Any
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import CONSTANT, LEAF, Node, _mode
-from autograd.errors import describe
+from autograd.engine import LEAF, Node, constant, record
 from autograd.op import Op
-
-_new = object.__new__
 
 
 class AnomalyError(FloatingPointError):
@@ -58,19 +55,7 @@ def _make(fn: Op, data: np.ndarray, parents: tuple[Tensor, ...], arg: Any = None
     if _anomaly.enabled and not np.all(np.isfinite(data)):
         shown = ", ".join(f"{p.name or 'unnamed'} {p.data.shape}" for p in parents)
         raise AnomalyError(f"{fn.name} produced a non-finite value from inputs: {shown}")
-    out = _new(Tensor)
-    out.data = data
-    out.grad = None
-    out.name = None
-    if _mode.enabled:
-        out._fn = fn
-        out._parents = parents
-        out._arg = arg
-    else:
-        out._fn = LEAF
-        out._parents = ()
-        out._arg = None
-    return out
+    return record(Tensor, data, None, fn, parents, arg)
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -149,14 +134,7 @@ class Tensor(Node):
             return x
         if isinstance(x, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
-        out = _new(Tensor)
-        out.data = _as_array(x, self.data.dtype)
-        out.grad = None
-        out.name = None
-        out._fn = CONSTANT
-        out._parents = ()
-        out._arg = None
-        return out
+        return constant(Tensor, _as_array(x, self.data.dtype), None)
 
     def _binary(self, fn: Op, a: Tensor, b: Tensor) -> Tensor:
         try:
@@ -332,5 +310,3 @@ def _join(tensors: Sequence[Tensor], axis: int, stacked: bool) -> Tensor:
         raise ValueError(f"{'stack' if stacked else 'concatenate'}: shapes {shapes} do not fit ({exc})") from None
     return _make(T.CONCAT, data, items, (axis, stacked))
 
-
-_ = describe

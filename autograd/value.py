@@ -12,46 +12,19 @@ from collections.abc import Iterable
 from typing import Any, Union
 
 from autograd import ops
-from autograd.engine import CONSTANT, LEAF, Node, _mode
+from autograd.engine import LEAF, Node, constant, record
 from autograd.errors import DomainError
 from autograd.op import Op
 
 Number = Union[int, float]
 Operand = Union["Value", int, float]
 
-_new = object.__new__
-
-
-def _make(fn: Op, data: float, parents: tuple[Value, ...], arg: Any = None) -> Value:
-    """A new node recording ``(fn, parents, arg)``; under ``no_grad`` a leaf that remembers nothing."""
-    out = _new(Value)  # no __init__: its checks are for user input, and this is the hot path
-    out.data = data
-    out.grad = 0.0
-    out.name = None
-    if _mode.enabled:
-        out._fn = fn
-        out._parents = parents
-        out._arg = arg
-    else:
-        out._fn = LEAF
-        out._parents = ()
-        out._arg = None
-    return out
-
-
 def _lift(x: Any, op: str) -> Value:
     """A constant node for a plain number operand (``2`` in ``x * 2``)."""
     if isinstance(x, Value):
         return x
     if _is_number(x):
-        out = _new(Value)
-        out.data = float(x)
-        out.grad = 0.0
-        out.name = None
-        out._fn = CONSTANT
-        out._parents = ()
-        out._arg = None
-        return out
+        return constant(Value, float(x), 0.0)
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__}")
 
 
@@ -67,7 +40,7 @@ def _binary(fn: Op, a: Value, b: Value) -> Value:
         data = fn.forward(a.data, b.data)
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, (a, b), _reason(exc)) from None
-    return _make(fn, data, (a, b))
+    return record(Value, data, 0.0, fn, (a, b))
 
 
 def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
@@ -78,7 +51,7 @@ def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
         raise DomainError(fn.name, (a,), _reason(exc)) from None
     if data.__class__ is not float:  # math.pow & co. may return an int or a complex
         data = float(data)
-    return _make(fn, data, (a,), arg)
+    return record(Value, data, 0.0, fn, (a,), arg)
 
 
 def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
@@ -86,7 +59,7 @@ def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
         data = fn.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, parents, _reason(exc)) from None
-    return _make(fn, float(data), parents)
+    return record(Value, float(data), 0.0, fn, parents)
 
 
 def _reason(exc: BaseException) -> str:
