@@ -46,7 +46,8 @@ def detect_anomaly() -> Iterator[None]:
     before = _anomaly.enabled
     _anomaly.enabled = True
     try:
-        yield
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # we raise instead
+            yield
     finally:
         _anomaly.enabled = before
 
