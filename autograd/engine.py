@@ -272,7 +272,8 @@ def backprop(
         seed: ``d root / d root`` (default: ones).
         create_graph: compute the gradients as graph nodes, differentiable again.
         observe: called as ``observe(node, grad, contributions)`` for each non-leaf node, in
-            the order the chain rule is applied (the step-by-step trace uses it).
+            the order the chain rule is applied (the step-by-step trace uses it). An op may give
+            ``None`` as the contribution to a constant parent that needs no gradient.
     """
     grads: dict[Node, Any] = {root: root._seed(seed, create_graph)}
     get = grads.get
@@ -295,6 +296,8 @@ def backprop(
             for p in parents:
                 c = contributions[i]
                 i += 1
+                if c is None:  # the op says this parent (a constant) needs no gradient
+                    continue
                 acc = get(p)
                 grads[p] = c if acc is None else acc + c
     return grads

@@ -45,21 +45,32 @@ LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out
                  ("d{out} - softmax({a}) * sum(d{out})",), has_arg=True, vjp=_log_softmax_vjp)
 
 
-def _cross_entropy_forward(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    logp = _log_softmax_array(logits, -1)
-    return -logp[np.arange(len(labels)), labels].mean()
+def _softmax_nll(logits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean negative log-likelihood and the softmax it came from, computed once, stably."""
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    loss = -(shifted[np.arange(len(labels)), labels] - log_norm[:, 0]).mean()
+    return np.asarray(loss, dtype=logits.dtype), np.exp(shifted - log_norm)
+
+
+def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    return _softmax_nll(logits, arg[0])[0]
 
 
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     (logits,) = node._parents
-    labels = node._arg
-    onehot = np.zeros_like(logits.data)
-    onehot[np.arange(len(labels)), labels] = 1.0
-    probs = softmax(logits, -1) if symbolic else _softmax_array(logits.data, -1)
-    return [(probs - onehot) * (g / len(labels))]
+    labels, probs = node._arg  # the softmax of the forward pass, kept for this step
+    rows = np.arange(len(labels))
+    if symbolic:
+        onehot = np.zeros_like(logits.data)
+        onehot[rows, labels] = 1.0
+        return [(softmax(logits, -1) - onehot) * (g / len(labels))]
+    d = probs.copy()
+    d[rows, labels] -= 1.0
+    return [d * (g / len(labels))]
 
 
-CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, labels: (None,),
+CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, arg: (None,),
                    ("(softmax({a}) - onehot) / m",), has_arg=True, vjp=_cross_entropy_vjp)
 """Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
 
@@ -99,7 +110,8 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
         if len(labels) != logits.data.shape[0] or labels.min() < 0 or labels.max() >= logits.data.shape[1]:
             raise ValueError(f"cross_entropy: {len(labels)} labels in 0..{logits.data.shape[1] - 1} expected "
                              f"for logits of shape {logits.shape}")
-        return _make(CROSS_ENTROPY, _cross_entropy_forward(logits.data, labels), (logits,), labels)
+        loss, probs = _softmax_nll(logits.data, labels)
+        return _make(CROSS_ENTROPY, loss, (logits,), (labels, probs))
     rows = list(logits)
     if rows and isinstance(rows[0], (Value, int, float)):
         label = int(labels)

@@ -46,10 +46,21 @@ def _elementwise(scalar: Op, forward: Callable[..., Any]) -> Op:
             ins = [p.data for p in parents]
             out = node.data
         partials = local(*ins, out, node._arg) if has_arg else local(*ins, out)
-        return [unbroadcast(g * d, p.data.shape) for p, d in zip(parents, partials)]
+        return [unbroadcast(_times(g, d), p.data.shape) for p, d in zip(parents, partials)]
 
     return Op(scalar.name, scalar.symbol, forward, local, scalar.formulas, has_arg=has_arg,
               template=scalar.template, vjp=vjp)
+
+
+def _times(g: Any, d: Any) -> Any:
+    """``g * d``, without copying a whole array when the local derivative is the number 1 or -1
+    (``+`` and ``-``): gradients are never changed in place, so sharing ``g`` is safe."""
+    if d.__class__ is float:
+        if d == 1.0:
+            return g
+        if d == -1.0:
+            return -g
+    return g * d
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -106,7 +117,10 @@ def _swap(x: Any) -> Any:
 def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     a, b = node._parents
     A, B = (a, b) if symbolic else (a.data, b.data)
-    return [unbroadcast(g @ _swap(B), a.data.shape), unbroadcast(_swap(A) @ g, b.data.shape)]
+    # A constant operand (a batch of data given as an array) needs no gradient: skip its matmul.
+    da = None if a.is_constant else unbroadcast(g @ _swap(B), a.data.shape)
+    db = None if b.is_constant else unbroadcast(_swap(A) @ g, b.data.shape)
+    return [da, db]
 
 
 MATMUL = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -69,7 +70,7 @@ def chainrule_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
 
     def epoch() -> None:
         for s in batches(len(X), batch):
-            h = Tensor(X[s])
+            h: Any = X[s]  # the batch as a plain array: a constant, so no gradient is computed for it
             for k, (W, b) in enumerate(params):
                 h = h @ W + b
                 if k < len(params) - 1:
