@@ -19,6 +19,10 @@ reaches ``eval``/``exec``. Limits: programs up to :data:`~autograd.dsl.syntax.MA
 characters, expressions nested up to :data:`~autograd.dsl.syntax.MAX_DEPTH` levels. Every problem,
 at parse time or at call time (``log`` of 0, an overflowing power, a missing input), is a
 :class:`DSLError` with the line, the column, a caret under the text and a hint.
+
+Numbers in the text become constant nodes (``node.is_constant``). With array inputs the same
+program builds ``Tensor``s; there ``sum(a, b, ...)`` adds up every element of every argument,
+and ``max``/``min`` take scalars only.
 """
 
 from __future__ import annotations

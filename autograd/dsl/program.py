@@ -25,6 +25,7 @@ from autograd.dsl.syntax import (
     number_value,
     parse_statements,
 )
+from autograd.engine import constant
 from autograd.errors import DomainError
 from autograd.value import Value, max_, min_, sum_
 
@@ -119,8 +120,8 @@ class Program:
         return env
 
     def _evaluate(self, e: Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, Num):
-            return Value(e.value) if not _tensor_mode(env) else e.value
+        if isinstance(e, Num):  # a constant node (pictures can hide it), or a plain number for tensors
+            return constant(Value, e.value, 0.0) if not _tensor_mode(env) else e.value
         if isinstance(e, Name):
             return env[e.id]
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from tests.examples.loader import load_example
@@ -21,3 +23,13 @@ def test_02_dsl() -> None:
     assert nodes["z"].grad == pytest.approx(dz)
     assert nodes["w1"].grad == pytest.approx(1.0 * dz) and nodes["w2"].grad == pytest.approx(2.0 * dz)
     assert nodes["b"].grad == pytest.approx(dz)
+
+
+def test_03_neuron_pictures(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    paths = load_example("03_neuron_pictures").main(str(tmp_path))
+    assert [p.name for p in paths] == ["neuron_forward.svg", "neuron_backward.svg", "neuron_steps.html"]
+    assert all(p.stat().st_size > 0 for p in paths)
+    backward = html.unescape(paths[1].read_text())
+    assert "grad" in backward and "do/dn = 1 - o^2 = 0.5" in backward  # the local derivative on the edge
+    assert "do/dw1" in capsys.readouterr().out and "<script" in paths[2].read_text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in paths)  # nothing else left
