@@ -26,7 +26,7 @@ demo: $(VENV)/.demo
 	$(PY) -m viz.demo --out $(OUT)
 
 lint: $(VENV)/.dev
-	$(PY) -m ruff check autograd nn viz tests examples bench
+	$(PY) -m ruff check --no-cache autograd nn viz tests examples bench
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from autograd.tensor import Tensor
 
 from autograd.engine import Node
+from autograd.tensor import Tensor
 from nn import init
 from nn.init import Initializer, Seed
 from nn.module import Module
