@@ -46,11 +46,18 @@ LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out
 
 
 def _softmax_nll(logits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The mean negative log-likelihood and the softmax it came from, computed once, stably."""
-    shifted = logits - logits.max(axis=1, keepdims=True)
-    log_norm = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    loss = -(shifted[np.arange(len(labels)), labels] - log_norm[:, 0]).mean()
-    return np.asarray(loss, dtype=logits.dtype), np.exp(shifted - log_norm)
+    """The mean negative log-likelihood and the softmax it came from, computed once, stably.
+
+    Written with ufunc reductions and in-place division: on a batch of 32 x 10 the overhead of
+    ``ndarray.mean`` and extra temporaries costs more than the arithmetic.
+    """
+    shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    total = np.add.reduce(probs, axis=1, keepdims=True)
+    probs /= total
+    picked = shifted[np.arange(len(labels)), labels]
+    loss = np.add.reduce(np.log(total[:, 0]) - picked) / len(labels)
+    return np.asarray(loss, dtype=logits.dtype), probs
 
 
 def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray]) -> np.ndarray:

@@ -21,12 +21,26 @@ at parse time or at call time (``log`` of 0, an overflowing power, a missing inp
 :class:`DSLError` with the line, the column, a caret under the text and a hint.
 
 Numbers in the text become constant nodes (``node.is_constant``). With array inputs the same
-program builds ``Tensor``s; there ``sum(a, b, ...)`` adds up every element of every argument,
-and ``max``/``min`` take scalars only.
+program builds ``Tensor``s (numbers given next to arrays become 0-d ``Tensor``s); there
+``sum(a, b, ...)`` adds up every element of every argument, and ``max``/``min`` take scalars only.
+A ``Value`` or ``Tensor`` passed as an input is used as it is, so its gradient lands on it.
+
+Rules checked when the text is parsed (before anything is built): every name is assigned once;
+a name read before it is assigned is an input, so assigning it later is a cycle; ``x = 2.0`` (a
+bare, optionally negative number) declares an input with a default, which must be read somewhere
+("unused input" otherwise); literal numbers must be finite (``1e999`` is an error; ``2 * 3`` is
+not folded: the engine computes it, with constant nodes, like everything else). Checked at
+call time, again before any node exists: missing inputs (pointed at their first use), unknown
+names, values that are not finite numbers or arrays. Errors while building (``log`` of 0, an
+overflowing ``exp``) are ``DSLError``s pointed at the operation, with the engine's
+``DomainError`` as ``__cause__``. ``parse`` of something that is not a ``str`` is a ``DSLError``
+too.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Iterable
 
 from autograd.dsl.errors import DSLError
@@ -42,24 +56,39 @@ def parse(text: str) -> Program:
 
 
 def parse_bindings(bindings: str | Iterable[str]) -> dict[str, float]:
-    """Values from the command line: ``"x=2 w=-3"`` or ``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``."""
-    items = bindings.split() if isinstance(bindings, str) else [b for item in bindings for b in item.split()]
+    """Values from the command line: ``"x=2 w=-3"`` or ``["x=2", "w=-3"]`` -> ``{"x": 2.0, "w": -3.0}``.
+
+    A malformed binding is a :class:`DSLError` pointing at it in the (space-joined) text.
+    """
+    text = bindings if isinstance(bindings, str) else " ".join(bindings)
+    if "\n" in text or len(text) > MAX_SOURCE:
+        raise DSLError("bindings are one line of name=number pairs", hint="for example x=2 w=-3")
     values: dict[str, float] = {}
-    for item in items:
+    for match in re.finditer(r"\S+", text):
+        item = match.group()
+
+        def error(reason: str, hint: str, _at: int = match.start(), _width: int = len(item)) -> DSLError:
+            return DSLError(reason, text, 1, _at + 1, _width, hint)
+
         name, sep, number = item.partition("=")
         if not sep or not name:
-            raise DSLError(f"expected name=number, got {item!r}", hint="for example x=2 w=-3")
-        tokens = [t for t in tokenize(name) if t.kind not in ("nl", "end")]
-        if len(tokens) != 1 or tokens[0].kind != "name":
-            raise DSLError(f"{name!r} is not a valid input name", hint="names are letters, digits and _")
+            raise error(f"expected name=number, got {item!r}", "for example x=2 w=-3")
         try:
+            tokens = [t for t in tokenize(name) if t.kind not in ("nl", "end")]
+        except DSLError:
+            tokens = []
+        if len(tokens) != 1 or tokens[0].kind != "name":
+            raise error(f"{name!r} is not a valid input name", "names are letters, digits and _")
+        try:
+            if "_" in number:  # float() accepts 1_000; the language does not
+                raise ValueError(number)
             value = float(number)
         except ValueError:
-            raise DSLError(f"{number!r} (for {name}) is not a number", hint="for example x=2.5") from None
-        if value != value or value in (float("inf"), float("-inf")):
-            raise DSLError(f"{name}={number} is not finite", hint="give a finite number")
+            raise error(f"{number!r} (for {name}) is not a number", "for example x=2.5") from None
+        if not math.isfinite(value):
+            raise error(f"{name}={number} is not finite", "give a finite number")
         if name in values:
-            raise DSLError(f"{name!r} is given twice")
+            raise error(f"{name!r} is given twice", "give every input once")
         values[name] = value
     return values
 

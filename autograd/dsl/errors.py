@@ -22,8 +22,10 @@ class DSLError(ValueError):
         self.hint = hint
         parts = [f"line {line}, column {column}: {reason}" if line else reason]
         if line and source:
-            lines = source.splitlines()
-            text = lines[line - 1] if line <= len(lines) else ""
+            lines = source.split("\n")  # the tokenizer's lines: only \n ends one
+            text = lines[line - 1].rstrip("\r") if line <= len(lines) else ""
+            # one printable character per column, so the caret stays under the offending text
+            text = "".join(ch if ch.isprintable() else "?" for ch in text)
             # show a window of the line around the column, so long lines stay readable
             start = max(0, column - 1 - _CONTEXT)
             end = start + 2 * _CONTEXT

@@ -8,9 +8,12 @@ powers, one statement per line, and ``parse(str(p))`` gives the same program bac
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping
 from typing import Any
+
+import numpy as np
 
 from autograd.dsl.errors import DSLError
 from autograd.dsl.syntax import (
@@ -27,6 +30,7 @@ from autograd.dsl.syntax import (
 )
 from autograd.engine import constant
 from autograd.errors import DomainError
+from autograd.tensor import Tensor
 from autograd.value import Value, max_, min_, sum_
 
 
@@ -46,6 +50,7 @@ class Program:
         parsed = parse_statements(source)
         self.defaults: dict[str, float] = {}
         self.statements: list[Statement] = []
+        self._order: list[Statement] = []  # every statement, declarations included, as written
         inputs: dict[str, Name | Statement] = {}  # name -> where first read (or declared)
         assigned: dict[str, Statement] = {}
         declared: dict[str, Statement] = {}
@@ -59,6 +64,7 @@ class Program:
                 declared[st.target] = st
                 inputs.setdefault(st.target, st)
                 self.defaults[st.target] = number_value(st.value)
+                self._order.append(st)
                 continue
             for name in _names(st.value):
                 used.add(name.id)
@@ -74,6 +80,7 @@ class Program:
                                   f"assign {st.target!r} before it is used, or use a new name")
             assigned[st.target] = st
             self.statements.append(st)
+            self._order.append(st)
         for declared_name, st in declared.items():
             if declared_name not in used:
                 raise self._error(st, f"input {declared_name!r} is declared but never used",
@@ -84,6 +91,8 @@ class Program:
         self.inputs: tuple[str, ...] = tuple(inputs)
         self.outputs: tuple[str, ...] = tuple(st.target for st in self.statements)
         self.root: str = self.outputs[-1]
+        self._where: dict[str, Name | Statement] = inputs  # each input's first use (or declaration)
+        self._assigned = assigned
 
     def _error(self, where: Any, reason: str, hint: str = "") -> DSLError:
         width = len(getattr(where, "target", getattr(where, "id", ""))) or 1
@@ -93,31 +102,57 @@ class Program:
     def __call__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
         """Build the graph: returns ``{name: node}`` for every input and output, named as in the text.
 
-        Values come from ``values`` (a mapping), keyword arguments, then the declared defaults.
-        Numbers give scalar ``Value`` leaves; numpy arrays (or ``Tensor``s) give ``Tensor`` leaves.
+        Values come from ``values`` (a mapping) and keyword arguments (a name given in both is an
+        error), then the declared defaults. Numbers give scalar ``Value`` leaves; if any value is a
+        numpy array (or a ``Tensor``), every input becomes a ``Tensor``. A ``Value`` or ``Tensor``
+        passed in is used as it is (its gradient lands on it), named after the input if unnamed.
+        Nothing is built until every value has been checked.
         """
         given = dict(values or {})
+        twice = [k for k in kwargs if k in given]
+        if twice:
+            raise DSLError(f"{twice[0]!r} is given both in the mapping and as a keyword",
+                           hint="give every input once")
         given.update(kwargs)
-        unknown = [k for k in given if k not in self.inputs]
-        if unknown:
-            raise DSLError(f"no input named {', '.join(map(repr, unknown))}",
-                           hint=f"the inputs are: {', '.join(self.inputs)}")
+        for k in given:
+            if k not in self.inputs:
+                raise self._unknown(k)
         missing = [k for k in self.inputs if k not in given and k not in self.defaults]
         if missing:
-            raise DSLError(f"missing value for input {', '.join(map(repr, missing))}",
-                           hint=f"pass them, e.g. program({missing[0]}=1.0)")
-        env: dict[str, Any] = {}
-        for name in self.inputs:
-            env[name] = _leaf(name, given[name] if name in given else self.defaults[name])
+            listed = ", ".join(map(repr, missing))
+            raise self._error(self._where[missing[0]], f"missing value for input{'s' * (len(missing) > 1)} {listed}",
+                              f"pass {'them' if len(missing) > 1 else 'it'}, e.g. program({missing[0]}=1.0)")
+        raw = {name: given[name] if name in given else self.defaults[name] for name in self.inputs}
+        tensor = any(_is_array(v) for v in raw.values())
+        for name, v in raw.items():
+            problem = _check_input(v, tensor)
+            if problem:
+                raise self._error(self._where[name], f"input {name!r} {problem}", _INPUT_HINT)
+        env: dict[str, Any] = {name: _leaf(name, v, tensor) for name, v in raw.items()}
         for st in self.statements:
             node = self._evaluate(st.value, env)
-            if not hasattr(node, "name"):  # a bare number or an input copied under a new name
-                node = node + 0.0
-            elif node.name is not None and node.name in env and env[node.name] is node:
-                node = node + 0.0  # "y = x": give y its own node, so both keep their names
+            if not hasattr(node, "name") or any(node is v for v in env.values()):
+                node = node + 0.0  # a bare number, or "y = x": y gets its own node, x keeps its name
             node.name = st.target
             env[st.target] = node
         return env
+
+    def _unknown(self, name: str) -> DSLError:
+        if name in self._assigned:
+            return self._error(self._assigned[name], f"{name!r} is an output (computed here), not an input",
+                               f"the inputs are: {', '.join(self.inputs)}")
+        import difflib
+
+        close = difflib.get_close_matches(str(name), self.inputs, n=1)
+        guess = f"did you mean {close[0]!r}? " if close else ""
+        return DSLError(f"no input named {name!r}", hint=f"{guess}the inputs are: {', '.join(self.inputs)}")
+
+    # -- identity: two programs are equal when their canonical texts are -------------------------
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Program) and self.to_text() == other.to_text()
+
+    def __hash__(self) -> int:
+        return hash(self.to_text())
 
     def _evaluate(self, e: Expr, env: dict[str, Any]) -> Any:
         if isinstance(e, Num):  # a constant node (pictures can hide it), or a plain number for tensors
@@ -132,7 +167,8 @@ class Program:
                 return self._binary(e, env)
             return self._call(e, env)
         except DomainError as exc:
-            raise DSLError(str(exc), self.source, e.line, e.column, 1,
+            width = len(e.func) if isinstance(e, Call) else 1
+            raise DSLError(str(exc), self.source, e.line, e.column, width,
                            "the values given are outside the domain of this operation") from exc
 
     def _binary(self, e: Binary, env: dict[str, Any]) -> Any:
@@ -172,9 +208,8 @@ class Program:
 
     # -- text ------------------------------------------------------------------------------------
     def to_text(self) -> str:
-        """The canonical text of the program (declarations first, then statements)."""
-        lines = [f"{name} = {_number(value)}" for name, value in self.defaults.items()]
-        lines += [f"{st.target} = {format_expr(st.value)}" for st in self.statements]
+        """The canonical text of the program: one statement per line, in the order written."""
+        lines = [f"{st.target} = {format_expr(st.value)}" for st in self._order]
         return "\n".join(lines) + "\n"
 
     __str__ = to_text
@@ -208,26 +243,37 @@ def _tensor_mode(env: dict[str, Any]) -> bool:
     return any(not isinstance(v, Value) for v in env.values())
 
 
-def _leaf(name: str, value: Any) -> Any:
-    if isinstance(value, Value):
-        raise DSLError(f"input {name!r} must be a number or an array, got a Value",
-                       hint="pass value.data, or build the graph in Python")
-    if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        return Value(float(value), name=name)
-    if not hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
-        raise DSLError(f"input {name!r} must be a number or an array, got {type(value).__name__}")
-    try:
-        import numpy as np
+_INPUT_HINT = "pass finite numbers or numpy arrays (a Value or Tensor is used as it is, never mixed)"
 
-        from autograd.tensor import Tensor  # type: ignore[import-not-found,unused-ignore]
-    except ImportError as exc:  # pragma: no cover - the Tensor module ships with the package
-        raise DSLError(f"input {name!r}: arrays need autograd.tensor ({exc})") from None
+
+def _is_array(value: Any) -> bool:
+    return isinstance(value, (np.ndarray, Tensor))
+
+
+def _check_input(value: Any, tensor: bool) -> str:
+    """What is wrong with an input value ("" when nothing is)."""
+    if isinstance(value, Value):
+        return "is a Value, but other inputs are arrays" if tensor else ""
     if isinstance(value, Tensor):
-        value = value.data
-    if isinstance(value, (np.ndarray, list, tuple)):
-        array = np.asarray(value, dtype=float) if not isinstance(value, np.ndarray) else value
-        return Tensor(array, name=name)
-    raise DSLError(f"input {name!r} must be a number or an array, got {type(value).__name__}")
+        return ""
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biuf":
+            return f"must hold numbers, got an array of dtype {value.dtype}"
+        return "" if np.isfinite(value).all() else "holds non-finite numbers (inf or nan)"
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return "" if math.isfinite(value) else f"is {float(value)!r}; inputs must be finite"
+    return f"must be a number or a numpy array, got {type(value).__name__}"
+
+
+def _leaf(name: str, value: Any, tensor: bool) -> Any:
+    """The graph node of one input: a ``Value`` (numbers) or a ``Tensor`` (when any input is an array)."""
+    if isinstance(value, (Value, Tensor)):
+        if value.name is None:
+            value.name = name
+        return value
+    if tensor:
+        return Tensor(np.asarray(value, dtype=float), name=name)
+    return Value(float(value), name=name)
 
 
 # Canonical formatting: precedence decides the parentheses.

@@ -49,6 +49,8 @@ class Token:
     column: int
 
 
+_DIGITS = frozenset("0123456789")  # not str.isdigit: that accepts "²" and other scripts' digits
+
 _OPERATORS = ("**", "+", "-", "*", "/", "^", "(", ")", ",", "=")
 
 
@@ -68,17 +70,17 @@ def tokenize(source: str) -> Iterator[Token]:
         elif c == "#":
             while i < n and source[i] != "\n":
                 i += 1
-        elif c.isdigit() or (c == "." and i + 1 < n and source[i + 1].isdigit()):
+        elif c in _DIGITS or (c == "." and i + 1 < n and source[i + 1] in _DIGITS):
             j = i
-            while j < n and (source[j].isdigit() or source[j] == "."):
+            while j < n and (source[j] in _DIGITS or source[j] == "."):
                 j += 1
             if j < n and source[j] in "eE":
                 k = j + 1
                 if k < n and source[k] in "+-":
                     k += 1
-                if k < n and source[k].isdigit():
+                if k < n and source[k] in _DIGITS:
                     j = k
-                    while j < n and source[j].isdigit():
+                    while j < n and source[j] in _DIGITS:
                         j += 1
             text = source[i:j]
             if text.count(".") > 1:
@@ -90,11 +92,14 @@ def tokenize(source: str) -> Iterator[Token]:
             i = j
         elif c.isalpha() or c == "_":
             j = i
-            while j < n and (source[j].isalnum() or source[j] == "_"):
+            while j < n and (source[j].isalpha() or source[j] in _DIGITS or source[j] == "_"):
                 j += 1
             if not source[i:j].isascii():
                 raise DSLError(f"name {source[i:j]!r} is not ASCII", source, line, col, j - i,
                                "names are letters, digits and _, as in x1 or w_2")
+            if source[i:j].lower() in ("inf", "infinity", "nan"):
+                raise DSLError(f"{source[i:j]!r} is not allowed: numbers must be finite", source, line, col, j - i,
+                               "write a finite number; a program has no inf or nan")
             yield Token("name", source[i:j], line, col)
             i = j
         else:
@@ -106,12 +111,19 @@ def tokenize(source: str) -> Iterator[Token]:
                 yield Token("op", c, line, col)
                 i += 1
             else:
-                raise DSLError(f"unexpected character {c!r}", source, line, col, 1, _HINTS.get(c, ""))
+                raise DSLError(f"unexpected character {c!r}", source, line, col, 1, _HINTS.get(c, _ALPHABET))
     yield Token("nl", "", line, n - start_of_line + 1)
     yield Token("end", "", line, n - start_of_line + 1)
 
 
+_ALPHABET = "a program uses ASCII names and numbers, + - * / ** ^ ( ) , = ; and # comments"
+
 _HINTS = {
+    "\u00b2": "write powers with ** or ^, e.g. x**2",
+    "\u00b3": "write powers with ** or ^, e.g. x**3",
+    "\u00d7": "write products with *",
+    "\u00b7": "write products with *",
+    "\u2212": "this is a typographic minus: use the ASCII - instead",
     ".": "there is no attribute access: call functions by name, e.g. exp(x)",
     "[": "there are no subscripts: give every value its own name",
     "'": "there are no strings: a program is numbers, names, operators and calls",
