@@ -45,7 +45,7 @@ from collections.abc import Iterable
 
 from autograd.dsl.errors import DSLError
 from autograd.dsl.program import Program, format_expr
-from autograd.dsl.syntax import FUNCTIONS, MAX_DEPTH, MAX_SOURCE, Parser, tokenize
+from autograd.dsl.syntax import FUNCTIONS, MAX_DEPTH, MAX_SOURCE, tokenize
 
 __all__ = ["parse", "parse_bindings", "Program", "DSLError", "FUNCTIONS", "MAX_DEPTH", "MAX_SOURCE", "format_expr"]
 
@@ -92,5 +92,3 @@ def parse_bindings(bindings: str | Iterable[str]) -> dict[str, float]:
         values[name] = value
     return values
 
-
-_ = Parser  # re-exported for tools that want the statements without the checks
