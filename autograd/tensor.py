@@ -276,8 +276,9 @@ class Tensor(Node):
     def _seed(self, grad: Any, symbolic: bool) -> Any:
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"backward of a tensor of shape {self.shape} needs grad= of that shape "
-                                 "(only a one-element output has an implicit gradient of 1)")
+                raise ValueError(f"differentiating a tensor of shape {self.shape} needs an explicit seed "
+                                 f"d root / d root, an array of shape {self.shape} (grad= of backward, grad_output= "
+                                 "of grad, seed= of drawing): only a one-element tensor has an implicit 1")
             seed = np.ones_like(self.data)
         else:
             seed = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)

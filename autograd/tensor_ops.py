@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.engine import Node
+from autograd.engine import Node, record
 from autograd.op import Op
 
 
@@ -188,25 +188,42 @@ TRANSPOSE = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, ou
                vjp=lambda node, g, symbolic: [g.transpose(tuple(np.argsort(node._arg)))])
 
 
-def _getitem_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    x = node._parents[0]
-    if symbolic:
-        raise NotImplementedError("create_graph through indexing is not supported")
-    full = np.zeros_like(x.data)
-    np.add.at(full, node._arg, g)  # repeated indices add up
-    return [full]
+def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndarray:
+    index, shape = arg
+    full = np.zeros(shape, dtype=g.dtype)
+    np.add.at(full, index, g)  # repeated indices add up
+    return full
+
+
+SCATTER = Op("scatter", "scatter", _scatter_forward, lambda a, out, arg: (None,),
+             ("pick the indexed positions of d{out}",), has_arg=True, template="scatter({a})",
+             vjp=lambda node, g, symbolic: [g[node._arg[0]]])
+"""The adjoint of indexing: ``a`` added into zeros at the indexed positions. It is the backward
+of ``x[i]``, an op of its own so that ``create_graph`` can differentiate through indexing."""
+
+
+def _scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
+    if isinstance(g, Node):
+        return record(type(g), _scatter_forward(g.data, (index, shape)), None, SCATTER, (g,), (index, shape))
+    return _scatter_forward(g, (index, shape))
 
 
 GETITEM = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
              ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
-             vjp=_getitem_vjp)
+             vjp=lambda node, g, symbolic: [_scatter(g, node._arg, node._parents[0].data.shape)])
 
 
 def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     axis, stacked = node._arg
-    sizes = [1 if stacked else p.data.shape[axis] for p in node._parents]
-    pieces = np.split(g if not isinstance(g, Node) else g.data, np.cumsum(sizes)[:-1], axis=axis)
-    return [piece.reshape(p.data.shape) for piece, p in zip(pieces, node._parents)]
+    ndim = node.data.ndim
+    axis %= ndim
+    pieces, start = [], 0
+    for p in node._parents:
+        stop = start + (1 if stacked else p.data.shape[axis])
+        # basic slicing, so that under create_graph the pieces are graph nodes (getitem)
+        pieces.append(g[(slice(None),) * axis + (slice(start, stop),)].reshape(p.data.shape))
+        start = stop
+    return pieces
 
 
 def _concat_forward(*xs_and_arg: Any) -> np.ndarray:
@@ -219,4 +236,4 @@ CONCAT = Op("concatenate", "concat", _concat_forward, lambda xs, out, arg: [None
 
 TENSOR_OPS: tuple[Op, ...] = (ADD, SUB, MUL, DIV, NEG, POW, POW_TENSOR, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID,
                               RELU, LEAKY_RELU, ELU, ABS, MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, GETITEM,
-                              CONCAT)
+                              SCATTER, CONCAT)

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Node, backprop, topological_order
+from autograd.engine import Node, Observer, backprop, topological_order
 from viz import clusters, labels
 from viz.dot import Graph
 from viz.labels import html
@@ -122,7 +122,7 @@ class Scene:
     Build it once and draw it many times (the step-by-step frames do).
     """
 
-    def __init__(self, root: Node, model: Any = None) -> None:
+    def __init__(self, root: Node, model: Any = None, seed: Any = None) -> None:
         if not isinstance(root, Node):
             raise TypeError(f"draw() takes a graph node (Value or Tensor), got {type(root).__name__}")
         self.root = root
@@ -131,13 +131,18 @@ class Scene:
         self.membership = clusters.assign(self.order, model) if model is not None else None
         params = self.membership.parameters if self.membership else None
         self.names = labels.node_names(self.order, params)
+        self.seed = seed
         self._grads: dict[Node, Any] | None = None
 
     def grads(self) -> dict[Node, Any]:
         """``d root / d node`` for every node (computed once; no ``.grad`` is touched)."""
         if self._grads is None:
-            self._grads = backprop(self.root)
+            self._grads = self.backprop()
         return self._grads
+
+    def backprop(self, observe: Observer | None = None) -> dict[Node, Any]:
+        """Run the chain rule from the root with this scene's seed (``observe`` sees each step)."""
+        return backprop(self.root, self.seed, observe=observe)
 
     # -- helpers ------------------------------------------------------------------------------
     def path_to(self, target: Node | None) -> set[Node]:
@@ -424,6 +429,7 @@ def draw(
     legend: bool = False,
     title: str | None = None,
     formulas: bool = True,
+    seed: Any = None,
 ) -> Graph:
     """Draw the graph that computed ``root`` (a ``Value`` or ``Tensor``).
 
@@ -444,6 +450,8 @@ def draw(
         legend: add a small legend of the colours.
         title: a caption above the picture.
         formulas: label the edges with local derivatives (backward and both views).
+        seed: ``d root / d root`` for the backward and both views (default 1; a tensor root of
+            more than one element needs an array of its shape, e.g. ``np.ones(root.shape)``).
 
     Returns:
         a :class:`viz.dot.Graph` (a ``graphviz.Digraph``): ``.source`` is the DOT text,
@@ -452,4 +460,4 @@ def draw(
     """
     options = Options(view=view, rankdir=rankdir, precision=precision, hide_constants=hide_constants,
                       highlight=highlight, collapse=collapse, legend=legend, title=title, formulas=formulas)
-    return Scene(root, model=model).draw(options)
+    return Scene(root, model=model, seed=seed).draw(options)

@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Node, backprop
+from autograd.engine import Node
 from viz import labels
 from viz.dot import Graph
 from viz.labels import Derivative
@@ -265,13 +265,14 @@ def steps(root: Node, seed: Any = None, *, model: Any = None, precision: int = 4
 
     Args:
         root: the output (a ``Value`` or ``Tensor``).
-        seed: ``d root / d root`` (default 1, or ones).
+        seed: ``d root / d root`` (default 1; a tensor root of more than one element needs an
+            array of its shape).
         model: an ``nn`` module whose parameter names label the nodes (and group the frames).
         precision: significant digits in text and pictures.
 
     Nothing is written to any node's ``.grad``: the trace holds the gradients (``trace.grads``).
     """
-    scene = Scene(root, model=model)
+    scene = Scene(root, model=model, seed=seed)
     names = scene.names
     uses = _uses(scene.order)
     running: dict[Node, Any] = {}
@@ -293,7 +294,7 @@ def steps(root: Node, seed: Any = None, *, model: Any = None, precision: int = 4
         records.append(Step(len(records) + 1, node, names[node], expression, _snapshot(grad), tuple(edges),
                             names[root]))
 
-    grads = backprop(root, seed, observe=observe)
+    grads = scene.backprop(observe)
     running.clear()
     return Trace(root, records, grads, scene, precision)
 

@@ -65,3 +65,19 @@ def test_a_tensor_step_page_renders(tmp_path: Path) -> None:
     trace = steps(L)
     page = trace.write_player(str(tmp_path / "t.html")).read_text(encoding="utf-8")
     assert page.count('class="frame"') == len(trace) + 1
+
+
+def test_a_tensor_root_of_many_elements_is_drawn_and_stepped_with_a_seed() -> None:
+    T = tensor.Tensor
+    X, W = T(X0, name="X"), T(W0, name="W")
+    a = (X @ W).tanh()  # shape (2, 1): no implicit seed
+    with pytest.raises(ValueError, match=r"shape \(2, 1\) needs an explicit seed.*seed= of drawing"):
+        draw(a, "backward")
+    assert "tanh" in rendered(draw(a, "forward")).texts()  # the forward view needs no seed
+    seed = np.array([[1.0], [-2.0]])
+    tX, tW = (torch.tensor(v, requires_grad=True) for v in (X0, W0))
+    torch.tanh(tX @ tW).backward(torch.tensor(seed))
+    trace = steps(a, seed=seed)
+    np.testing.assert_allclose(trace.grads[W], tW.grad.numpy(), rtol=1e-12)
+    texts = " ".join(rendered(draw(a, "both", seed=seed)).texts())
+    assert "grad" in texts and "(3, 1) float64" in texts
