@@ -279,7 +279,7 @@ class Tensor(Node):
                 raise ValueError(f"differentiating a tensor of shape {self.shape} needs an explicit seed "
                                  f"d root / d root, an array of shape {self.shape} (grad= of backward, grad_output= "
                                  "of grad, seed= of drawing): only a one-element tensor has an implicit 1")
-            seed = np.ones_like(self.data)
+            seed = np.ones(self.data.shape, self.data.dtype)  # not ones_like: its Python wrapper is slower
         else:
             seed = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)
             if seed.shape != self.data.shape:

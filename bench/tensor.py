@@ -4,7 +4,8 @@ The same MLP 64-128-64-10 (tanh, softmax cross-entropy, plain SGD, lr 0.1) train
 on 1,797 x 64 inputs (the size of the digits data set; seeded random data, so no download) with:
 chainrule ``Tensor``, PyTorch 2.13.0 on the CPU, DeZero, and a hand-written numpy forward and
 backward (the limit for any numpy-based engine). Float64 and float32, batch sizes 32 and 256,
-best of 3 epochs after one warm-up epoch, all in one run.
+all in one run: in each of 3 rounds every engine in turn gets a warm-up epoch and 3 timed epochs
+(see :func:`best_ms`); the best epoch is reported.
 
     python bench/tensor.py
 """
@@ -146,29 +147,39 @@ ENGINES: dict[str, Callable[[np.ndarray, np.ndarray, int], Epoch]] = {
 }
 
 
-def best_ms(epoch: Epoch, repeat: int) -> float:
-    epoch()  # warm-up
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        epoch()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1e3
+def best_ms(epochs: dict[str, Epoch], rounds: int, repeat: int) -> dict[str, float]:
+    """Best epoch time of each engine, in ms.
+
+    Each round gives every engine, in turn, one warm-up epoch and ``repeat`` timed ones: a
+    block per engine, so that no engine runs while another's thread pool is still spinning
+    (OpenBLAS and PyTorch's OpenMP both busy-wait after a call), and several rounds, so that a
+    slow spell of the machine does not fall on one engine only.
+    """
+    best = dict.fromkeys(epochs, float("inf"))
+    for _ in range(rounds):
+        for name, epoch in epochs.items():
+            epoch()
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                epoch()
+                best[name] = min(best[name], time.perf_counter() - t0)
+    return {name: seconds * 1e3 for name, seconds in best.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=3, help="timed epochs per engine and round")
     args = parser.parse_args(argv)
     cells = [(dt, bs) for dt in (np.float64, np.float32) for bs in (32, 256)]
-    results: dict[str, list[float]] = {}
-    for name, make in ENGINES.items():
-        results[name] = []
-        for dtype, batch in cells:
-            X, y = data(dtype)
-            results[name].append(best_ms(make(X, y, batch), args.repeat))
+    results: dict[str, list[float]] = {name: [] for name in ENGINES}
+    for dtype, batch in cells:
+        X, y = data(dtype)
+        times = best_ms({name: make(X, y, batch) for name, make in ENGINES.items()}, args.rounds, args.repeat)
+        for name, ms in times.items():
+            results[name].append(ms)
     head = " | ".join(f"{np.dtype(dt).name} b{bs}" for dt, bs in cells)
-    print(f"MLP 64-128-64-10, one epoch of 1,797 examples, ms (best of {args.repeat})")
+    print(f"MLP 64-128-64-10, one epoch of 1,797 examples, ms (best of {args.rounds} x {args.repeat})")
     print(f"| engine | {head} |")
     print("|---|" + "---:|" * len(cells))
     for name, row in results.items():
