@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
 
 from autograd.engine import Node
+from autograd.files import write_atomic
 
 __all__ = ["Module", "StateDictError", "FORMAT"]
 
@@ -237,18 +237,7 @@ class Module:
                 "names": list(state), "shapes": [list(a.shape) for a in state.values()]}
         arrays: dict[str, Any] = {_META: np.array(json.dumps(meta))}
         arrays.update(state)
-        directory = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                np.savez(f, **arrays)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        write_atomic(path, lambda f: np.savez(f, **arrays))
 
     def load(self, path: str | os.PathLike[str]) -> Module:
         """Read a file written by :meth:`save` into this model and return the model.

@@ -27,7 +27,8 @@ from typing import Any
 
 from autograd.engine import Node, topological_order
 from autograd.errors import DomainError
-from viz.dot import FORMATS, RendererNotFound, RenderError, render_source, write_atomic
+from autograd.files import write_atomic
+from viz.dot import FORMATS, RendererNotFound, RenderError, render_source
 from viz.render import COLLAPSE, RANKDIRS, VIEWS, draw
 from viz.steps import steps
 

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from autograd import Value
-from viz.dot import RendererNotFound, RenderError, write_atomic
+from autograd.files import write_atomic
+from viz.dot import RendererNotFound, RenderError
 from viz.render import draw
 from viz.steps import steps
 

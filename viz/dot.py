@@ -19,7 +19,6 @@ import struct
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,8 @@ from typing import Any
 import graphviz
 from graphviz.backend import dot_command
 
+from autograd.files import write_atomic
+
 __all__ = [
     "Graph",
     "Renderer",
@@ -35,7 +36,6 @@ __all__ = [
     "RenderError",
     "find_renderer",
     "render_source",
-    "write_atomic",
     "FORMATS",
 ]
 
@@ -176,24 +176,6 @@ def jpeg_to_pdf(jpeg: bytes, dpi: float = 72.0) -> bytes:
     out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
             f"startxref\n{xref}\n%%EOF\n").encode("ascii")
     return bytes(out)
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
-    """Write ``data`` to ``path`` whole or not at all (a temporary file, then ``os.replace``)."""
-    target = Path(path)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    directory = target.parent if str(target.parent) else Path(".")
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
 
 
 @contextlib.contextmanager

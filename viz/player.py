@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from viz.dot import render_source, write_atomic
+from autograd.files import write_atomic
+from viz.dot import render_source
 from viz.labels import html
 from viz.steps import Trace
 

@@ -11,7 +11,7 @@ import pytest
 from autograd import Value
 from tests.viz.svg import parse
 from viz import dot, draw
-from viz.dot import Graph, RendererNotFound, RenderError, find_renderer, jpeg_to_pdf, render_source, write_atomic
+from viz.dot import Graph, RendererNotFound, RenderError, find_renderer, jpeg_to_pdf, render_source
 
 
 @pytest.fixture
@@ -89,21 +89,6 @@ def test_render_errors_carry_the_message_and_source() -> None:
 
 def test_dot_format_is_the_source_itself() -> None:
     assert render_source("digraph { a }", "dot") == b"digraph { a }"
-
-
-def test_write_atomic_is_whole_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    target = tmp_path / "sub" / "file.svg"
-    write_atomic(target, "first")
-    assert target.read_text() == "first"
-
-    def broken_replace(src: str, dst: str) -> None:
-        raise OSError("disk full")
-
-    monkeypatch.setattr(dot.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomic(target, "second")
-    assert target.read_text() == "first"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["file.svg"]  # no temporary left behind
 
 
 def test_graph_is_a_graphviz_digraph() -> None:
