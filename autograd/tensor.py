@@ -276,14 +276,15 @@ class Tensor(Node):
     def _seed(self, grad: Any, symbolic: bool) -> Any:
         if grad is None:
             if self.data.size != 1:
-                raise ValueError(f"differentiating a tensor of shape {self.shape} needs an explicit seed "
-                                 f"d root / d root, an array of shape {self.shape} (grad= of backward, grad_output= "
-                                 "of grad, seed= of drawing): only a one-element tensor has an implicit 1")
+                raise ValueError(f"a tensor of shape {self.shape} needs a seed d root / d root of that shape: "
+                                 "pass grad= to backward(), grad_output= to grad(), or seed= to viz.draw()/viz.steps() "
+                                 "(only a one-element tensor has an implicit 1)")
             seed = np.ones(self.data.shape, self.data.dtype)  # not ones_like: its Python wrapper is slower
         else:
             seed = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)
             if seed.shape != self.data.shape:
-                raise ValueError(f"backward: grad of shape {seed.shape} for a tensor of shape {self.shape}")
+                raise ValueError(f"the seed d root / d root has shape {seed.shape}, the tensor {self.shape} "
+                                 "(grad= of backward(), grad_output= of grad(), seed= of viz.draw()/viz.steps())")
         return self._lift(seed) if symbolic else seed
 
     def _zero(self, symbolic: bool) -> Any:

@@ -118,7 +118,9 @@ POW_TENSOR = _elementwise(
 
 
 def _swap(x: Any) -> Any:
-    return x.T if x.ndim == 2 else x.swapaxes(-1, -2)
+    """The last two axes exchanged (a matrix transpose, batched): for arrays and Tensors alike."""
+    n = x.ndim
+    return x.T if n == 2 else x.transpose(*range(n - 2), n - 1, n - 2)
 
 
 def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:

@@ -54,3 +54,11 @@ def test_the_file_gets_the_mode_a_plain_open_gives(tmp_path: Path, umask: int) -
         os.umask(old)
     mode = stat.S_IMODE((tmp_path / "atomic").stat().st_mode)
     assert mode == stat.S_IMODE((tmp_path / "plain").stat().st_mode) == 0o666 & ~umask
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
+    target = tmp_path / "model.npz"
+    target.write_bytes(b"old")
+    target.chmod(0o600)  # the user restricted it: saving over it must not widen it
+    write_atomic(target, b"new")
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -71,7 +71,7 @@ def test_a_tensor_root_of_many_elements_is_drawn_and_stepped_with_a_seed() -> No
     T = tensor.Tensor
     X, W = T(X0, name="X"), T(W0, name="W")
     a = (X @ W).tanh()  # shape (2, 1): no implicit seed
-    with pytest.raises(ValueError, match=r"shape \(2, 1\) needs an explicit seed.*seed= of drawing"):
+    with pytest.raises(ValueError, match=r"shape \(2, 1\) needs a seed.*seed= to viz.draw"):
         draw(a, "backward")
     assert "tanh" in rendered(draw(a, "forward")).texts()  # the forward view needs no seed
     seed = np.array([[1.0], [-2.0]])
@@ -81,3 +81,5 @@ def test_a_tensor_root_of_many_elements_is_drawn_and_stepped_with_a_seed() -> No
     np.testing.assert_allclose(trace.grads[W], tW.grad.numpy(), rtol=1e-12)
     texts = " ".join(rendered(draw(a, "both", seed=seed)).texts())
     assert "grad" in texts and "(3, 1) float64" in texts
+    with pytest.raises(ValueError, match=r"seed d root / d root has shape \(2,\), the tensor \(2, 1\)"):
+        draw(a, "backward", seed=np.ones(2))
