@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ matplotlib.use("Agg")  # files only, no window: works on servers and in tests
 import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
 
 from autograd import no_grad  # noqa: E402
+from autograd.files import write_atomic  # noqa: E402
 from nn.train import outputs_array  # noqa: E402
 
 __all__ = ["plt", "save_figure", "decision_boundary"]
@@ -22,21 +22,10 @@ __all__ = ["plt", "save_figure", "decision_boundary"]
 
 def save_figure(fig: Any, out_dir: str | os.PathLike[str], name: str) -> Path:
     """Save ``fig`` as ``out_dir/name`` (PNG) through a temporary file and a rename; close it."""
-    directory = Path(out_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    path = directory / name
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
-            fig.savefig(f, format="png", dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+        return write_atomic(Path(out_dir) / name, lambda f: fig.savefig(f, format="png", dpi=110, bbox_inches="tight"))
     finally:
         plt.close(fig)
-    return path
 
 
 def decision_boundary(model: Any, X: np.ndarray, y: np.ndarray, title: str, resolution: int) -> Any:
