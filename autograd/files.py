@@ -1,10 +1,9 @@
 """Writing a file whole or not at all: what ``nn`` uses for saved models and ``viz`` for pictures.
 
 The data goes to a temporary file in the destination's directory, which is synced to disk and
-then renamed over the destination (``os.replace`` is atomic on one file system; the directory
-is synced after the rename). A reader sees
-the old file or the new one, never half of one; on any error the temporary file is removed and
-the old file is left as it was.
+then renamed over the destination (``os.replace`` is atomic on one file system), and the
+directory is synced after the rename. A reader sees the old file or the new one, never half of
+one; on any error the temporary file is removed and the old file is left as it was.
 """
 
 from __future__ import annotations
