@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from autograd import DomainError, Value, grad, no_grad, sum_, zero_grad
+from autograd import DomainError, Value, enable_grad, grad, is_grad_enabled, no_grad, sum_, zero_grad
 from autograd.testing import GradcheckError, gradcheck, numerical_diff
 
 
@@ -143,6 +143,28 @@ def test_no_grad_records_nothing() -> None:
     assert w2.is_leaf and w2.op == "" and w2.data == 1.5
     y = w * 3
     assert y.parents[0] is w
+
+
+def test_grad_mode_nests_restores_and_decorates() -> None:
+    x = Value(1.0)
+
+    @no_grad()
+    def doubled() -> Value:
+        return x * 2
+
+    assert doubled().is_leaf and is_grad_enabled()
+    ctx = no_grad()
+    with ctx:
+        with enable_grad():
+            assert is_grad_enabled() and not (x * 2).is_leaf
+            with ctx:  # the same context object, entered again while active
+                assert not is_grad_enabled()
+            assert is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+    with pytest.raises(KeyError), no_grad():
+        raise KeyError("inside")
+    assert is_grad_enabled()  # restored on the way out of an exception
 
 
 def test_million_node_chain_backprops_without_recursion() -> None:
