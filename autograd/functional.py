@@ -8,6 +8,7 @@ a constant, which leaves the result (and its gradient) unchanged.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,36 +46,66 @@ LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out
                  ("d{out} - softmax({a}) * sum(d{out})",), has_arg=True, vjp=_log_softmax_vjp)
 
 
-def _softmax_nll(logits: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The mean negative log-likelihood and the softmax it came from, computed once, stably.
+@functools.lru_cache(maxsize=8)
+def _row_numbers(m: int) -> np.ndarray:
+    """``0..m-1``, read-only: made once per batch size, which repeats every training step."""
+    rows = np.arange(m)
+    rows.flags.writeable = False
+    return rows
 
-    Written with ufunc reductions and in-place division: on a batch of 32 x 10 the overhead of
-    ``ndarray.mean`` and extra temporaries costs more than the arithmetic.
+
+def _label_positions(labels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """The flat index of each row's label in logits of ``shape`` (m, classes), checked.
+
+    One C call checks that every label is in ``0..classes-1`` and flattens (row, label): the
+    forward then reads the labels' logits with ``take`` and subtracts the one-hot through a
+    flat view, both much cheaper than 2-D fancy indexing and ``labels.min()``/``max()``.
+    """
+    if len(labels) != shape[0]:
+        raise ValueError(f"cross_entropy: {len(labels)} labels for logits of shape {shape}: one label per row expected")
+    if not len(labels):
+        raise ValueError(f"cross_entropy: an empty batch (logits of shape {shape}) has no mean loss")
+    try:
+        return np.ravel_multi_index((_row_numbers(shape[0]), labels), shape)
+    except ValueError:  # a label outside 0..classes-1
+        raise ValueError(f"cross_entropy: labels in 0..{shape[1] - 1} expected for logits of shape {shape}, "
+                         f"got labels {labels.min()}..{labels.max()}") from None
+
+
+def _softmax_nll(logits: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean negative log-likelihood of the labels at flat positions ``picked``, computed
+    stably, and ``softmax - onehot``: the gradient of the summed loss, made here once so that
+    the chain-rule step is one multiplication.
+
+    Written with ufunc reductions and in-place operations: on a batch of 32 x 10 each numpy
+    call costs more than its arithmetic.
     """
     shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
-    probs = np.exp(shifted)
+    target = shifted.take(picked)
+    probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = np.add.reduce(probs, axis=1, keepdims=True)
     probs /= total
-    picked = shifted[np.arange(len(labels)), labels]
-    loss = np.add.reduce(np.log(total[:, 0]) - picked) / len(labels)
+    loss = np.add.reduce(np.log(total[:, 0]) - target) / len(total)
+    probs.reshape(-1)[picked] -= 1.0  # through a flat view: probs becomes softmax - onehot
     return np.asarray(loss, dtype=logits.dtype), probs
 
 
-def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    return _softmax_nll(logits, arg[0])[0]
+def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+    return _softmax_nll(logits, _label_positions(arg[0], logits.shape))[0]
 
 
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     (logits,) = node._parents
-    labels, probs = node._arg  # the softmax of the forward pass, kept for this step
-    rows = np.arange(len(labels))
+    labels, residual, picked = node._arg  # softmax - onehot, from the forward pass
+    m = len(labels)
     if symbolic:
         onehot = np.zeros_like(logits.data)
-        onehot[rows, labels] = 1.0
-        return [(softmax(logits, -1) - onehot) * (g / len(labels))]
-    d = probs.copy()
-    d[rows, labels] -= 1.0
-    return [d * (g / len(labels))]
+        onehot.reshape(-1)[picked] = 1.0
+        return [(softmax(logits, -1) - onehot) * (g / m)]
+    # A Python float, not g / m (a 0-d array): numpy's scalar path costs microseconds. The
+    # product is the same: float32 data times a Python float stays float32, and rounding the
+    # float64 quotient to float32 gives the float32 quotient.
+    return [residual * (float(g) / m)]
 
 
 CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, arg: (None,),
@@ -114,11 +145,9 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
         if labels.ndim != 1 or labels.dtype.kind not in "iu" or logits.data.ndim != 2:
             raise ValueError(f"cross_entropy: logits of shape (m, classes) and m integer labels, "
                              f"got {logits.shape} and labels of shape {labels.shape}, dtype {labels.dtype}")
-        if len(labels) != logits.data.shape[0] or labels.min() < 0 or labels.max() >= logits.data.shape[1]:
-            raise ValueError(f"cross_entropy: {len(labels)} labels in 0..{logits.data.shape[1] - 1} expected "
-                             f"for logits of shape {logits.shape}")
-        loss, probs = _softmax_nll(logits.data, labels)
-        return _make(CROSS_ENTROPY, loss, (logits,), (labels, probs))
+        picked = _label_positions(labels, logits.data.shape)
+        loss, residual = _softmax_nll(logits.data, picked)
+        return _make(CROSS_ENTROPY, loss, (logits,), (labels, residual, picked))
     rows = list(logits)
     if rows and isinstance(rows[0], (Value, int, float)):
         label = int(labels)

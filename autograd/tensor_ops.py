@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.engine import Node, record
+from autograd.engine import CONSTANT, Node, record
 from autograd.op import Op
 
 
@@ -27,36 +27,45 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     if gshape == shape:
         return g
     extra = len(gshape) - len(shape)
-    if extra > 0 and gshape[extra:] == shape and not isinstance(g, Node):
-        return np.add.reduce(g, axis=tuple(range(extra)))  # a bias: only leading axes were added
+    if gshape[extra:] == shape and not isinstance(g, Node):  # a bias: only leading axes were added
+        return np.add.reduce(g, axis=tuple(range(extra)) if extra > 1 else 0)  # one C call, no reshape
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     summed = g.sum(axis=axes, keepdims=True) if axes else g
     return summed.reshape(shape)
 
 
-def _elementwise(scalar: Op, forward: Callable[..., Any]) -> Op:
-    """The tensor twin of a scalar op: same local derivatives and formulas, numpy forward."""
-    local = scalar.local
-    has_arg = scalar.has_arg
+def _elementwise(scalar: Op, forward: Callable[..., Any], *, constant: bool = False) -> Op:
+    """The tensor twin of a scalar op: same local derivatives and formulas, numpy forward.
 
-    def vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-        parents = node._parents
-        if symbolic:
-            ins: Sequence[Any] = parents
-            out: Any = node
+    ``constant``: the local derivatives are numbers whatever the inputs (those of ``+``, ``-``
+    and ``neg``), so they are computed once, here, and each chain-rule step is just ``g`` or
+    ``-g`` summed back to the operand's shape, with no call to ``local`` on the hot path.
+    """
+    local, has_arg, arity = scalar.local, scalar.has_arg, len(scalar.formulas)
+    if scalar.variadic or arity not in (1, 2) or (arity == 2 and has_arg):
+        raise ValueError(f"{scalar.name}: an elementwise tensor op takes one input (and an arg) or two inputs")
+    fixed = tuple(local(*[None] * (arity + 1 + has_arg))) if constant else None  # never reads its inputs
+
+    # One step per arity, written out: it runs once per node of every backward pass.
+    def vjp_1(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+        (a,) = node._parents
+        if fixed:
+            (d,) = fixed
         else:
-            ins = [p.data for p in parents]
-            out = node.data
-        partials = local(*ins, out, node._arg) if has_arg else local(*ins, out)
-        contributions = []
-        for p, d in zip(parents, partials):
-            c = _times(g, d)
-            shape = p.data.shape
-            contributions.append(c if c.shape == shape else unbroadcast(c, shape))  # no call when not broadcast
-        return contributions
+            x, out = (a, node) if symbolic else (a.data, node.data)
+            (d,) = local(x, out, node._arg) if has_arg else local(x, out)
+        return (_times(g, d),)  # a unary op keeps its input's shape: nothing to sum back
+
+    def vjp_2(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+        a, b = node._parents
+        if fixed:
+            da, db = fixed
+        else:
+            da, db = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
+        return (unbroadcast(_times(g, da), a.data.shape), unbroadcast(_times(g, db), b.data.shape))
 
     return Op(scalar.name, scalar.symbol, forward, local, scalar.formulas, has_arg=has_arg,
-              template=scalar.template, vjp=vjp)
+              template=scalar.template, vjp=vjp_1 if arity == 1 else vjp_2)
 
 
 def _times(g: Any, d: Any) -> Any:
@@ -95,11 +104,11 @@ def _pow_tensor_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
 
 
 # fmt: off
-ADD     = _elementwise(ops.ADD, np.add)
-SUB     = _elementwise(ops.SUB, np.subtract)
+ADD     = _elementwise(ops.ADD, np.add, constant=True)
+SUB     = _elementwise(ops.SUB, np.subtract, constant=True)
 MUL     = _elementwise(ops.MUL, np.multiply)
 DIV     = _elementwise(ops.DIV, np.divide)
-NEG     = _elementwise(ops.NEG, np.negative)
+NEG     = _elementwise(ops.NEG, np.negative, constant=True)
 POW     = _elementwise(ops.POW, _pow)
 EXP     = _elementwise(ops.EXP, np.exp)
 LOG     = _elementwise(ops.LOG, np.log)
@@ -125,11 +134,19 @@ def _swap(x: Any) -> Any:
 
 def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     a, b = node._parents
-    A, B = (a, b) if symbolic else (a.data, b.data)
-    # A constant operand (a batch of data given as an array) needs no gradient: skip its matmul.
-    da = None if a.is_constant else unbroadcast(g @ _swap(B), a.data.shape)
-    db = None if b.is_constant else unbroadcast(_swap(A) @ g, b.data.shape)
-    return [da, db]
+    A: Any = a if symbolic else a.data  # both have ndim, shape and @
+    B: Any = b if symbolic else b.data
+    batched = A.ndim > 2 or B.ndim > 2  # only then can numpy have broadcast (batch) axes to sum back
+    da = db = None  # a constant operand (a batch of data given as an array) needs no gradient: no matmul
+    if a._fn is not CONSTANT:
+        da = g @ _swap(B)
+        if batched:
+            da = unbroadcast(da, A.shape)
+    if b._fn is not CONSTANT:
+        db = _swap(A) @ g
+        if batched:
+            db = unbroadcast(db, B.shape)
+    return (da, db)
 
 
 MATMUL = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),
@@ -142,7 +159,8 @@ def _expand(g: Any, node: Node) -> Any:
     axis, keepdims = node._arg
     shape = node._parents[0].data.shape
     if not keepdims and axis is not None:
-        g = g.reshape(tuple(1 if i in _axes(axis, len(shape)) else n for i, n in enumerate(shape)))
+        reduced = _axes(axis, len(shape))
+        g = g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
     elif not keepdims:
         g = g.reshape((1,) * len(shape))
     if isinstance(g, Node):
@@ -177,9 +195,9 @@ def _reduced_count(node: Node) -> int:
 def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     x = node._parents[0].data
     axis, _ = node._arg
-    top = np.max(x, axis=axis, keepdims=True)
+    top = np.maximum.reduce(x, axis=axis, keepdims=True)  # ufunc reductions: np.max and .sum wrap them in Python
     mask = (x == top).astype(x.dtype)
-    mask /= mask.sum(axis=axis, keepdims=True)  # ties share the gradient
+    mask /= np.add.reduce(mask, axis=axis, keepdims=True)  # ties share the gradient
     return [_expand(g, node) * mask]
 
 
