@@ -71,7 +71,7 @@ def is_grad_enabled() -> bool:
 class _GradModeContext:
     """Sets grad mode for a ``with`` block and restores the previous mode on exit.
 
-    A class, not ``@contextmanager``: ``backward`` enters one per pass, and a generator-based
+    A class, not ``@contextmanager``: ``backward`` enters two per pass, and a generator-based
     context costs several microseconds, as much as a whole chain-rule step of a small Tensor.
     """
 
@@ -99,21 +99,18 @@ class _GradModeContext:
         return cast(F, wrapper)
 
 
-_grad_mode = _GradModeContext
-
-
 def no_grad() -> _GradModeContext:
     """Context manager in which ops record no graph: results are leaves.
 
     Use it for optimizer updates and evaluation. Grad mode is global to the process (the
     engine is single-threaded, like the rest of chainrule).
     """
-    return _grad_mode(False)
+    return _GradModeContext(False)
 
 
 def enable_grad() -> _GradModeContext:
     """Context manager that turns graph recording back on (e.g. inside :func:`no_grad`)."""
-    return _grad_mode(True)
+    return _GradModeContext(True)
 
 
 class Node:
@@ -191,7 +188,7 @@ class Node:
         :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
         """
         grads = backprop(self, grad, create_graph=create_graph)
-        with _grad_mode(create_graph):
+        with _GradModeContext(create_graph):
             for node, g in grads.items():
                 node.grad = g if node.grad is None else node.grad + g
 
@@ -304,7 +301,7 @@ def backprop(
     """
     grads: dict[Node, Any] = {root: root._seed(seed, create_graph)}
     get = grads.get
-    with _grad_mode(create_graph):
+    with _GradModeContext(create_graph):
         for node in reversed(topological_order(root)):
             parents = node._parents
             if not parents:

@@ -80,7 +80,9 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np
     Written with ufunc reductions and in-place operations: on a batch of 32 x 10 each numpy
     call costs more than its arithmetic.
     """
-    shifted = logits - np.maximum.reduce(logits, axis=1, keepdims=True)
+    # In C order whatever the logits' layout (a transposed Z of shape (classes, m), say): the
+    # flat view below must be a view, and the flat positions are C-order positions.
+    shifted = np.subtract(logits, np.maximum.reduce(logits, axis=1, keepdims=True), order="C")
     target = shifted.take(picked)
     probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = np.add.reduce(probs, axis=1, keepdims=True)
@@ -91,15 +93,15 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np
 
 
 def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    return _softmax_nll(logits, _label_positions(arg[0], logits.shape))[0]
+    return _softmax_nll(logits, arg[2])[0]
 
 
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     (logits,) = node._parents
-    labels, residual, picked = node._arg  # softmax - onehot, from the forward pass
-    m = len(labels)
+    _, residual, picked = node._arg  # softmax - onehot, from the forward pass
+    m = len(picked)
     if symbolic:
-        onehot = np.zeros_like(logits.data)
+        onehot = np.zeros(logits.data.shape, logits.data.dtype)  # C order, as the flat positions are
         onehot.reshape(-1)[picked] = 1.0
         return [(softmax(logits, -1) - onehot) * (g / m)]
     # A Python float, not g / m (a 0-d array): numpy's scalar path costs microseconds. The

@@ -263,7 +263,10 @@ class Tensor(Node):
         except ValueError as exc:
             raise ValueError(f"reshape: cannot reshape {self.shape} to {target} ({exc})") from None
 
-    def transpose(self, *axes: int) -> Tensor:
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute the axes: ``t.transpose(1, 0)`` or, as numpy also takes, ``t.transpose((1, 0))``."""
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
         order = tuple(axes) if axes else tuple(reversed(range(self.data.ndim)))
         return self._unary(T.TRANSPOSE, order)
 

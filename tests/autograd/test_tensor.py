@@ -283,3 +283,14 @@ def test_tensor_record_reads_like_the_notes() -> None:
     assert A.local_formulas() == ("1 - A^2",)
     assert np.allclose(A.local_grads[0], 1 - np.tanh(3.0) ** 2)
     assert np.asarray(A).shape == (2, 4) and A.numpy() is A.data and W.grad is None
+
+
+def test_transpose_takes_axes_as_arguments_or_one_tuple_like_numpy() -> None:
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    for t in (x.transpose(2, 0, 1), x.transpose((2, 0, 1)), x.transpose([2, 0, 1])):
+        np.testing.assert_array_equal(t.data, x.data.transpose(2, 0, 1))
+    # the backward of a transpose under create_graph transposes a Tensor by a tuple of axes
+    (g,) = grad((x.transpose((2, 0, 1)) ** 2).sum(), [x], create_graph=True)
+    np.testing.assert_array_equal(g.data, 2 * x.data)
+    (h,) = grad(g.sum(), [x])
+    np.testing.assert_array_equal(h, np.full(x.shape, 2.0))

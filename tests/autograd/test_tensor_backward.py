@@ -111,3 +111,30 @@ def test_broadcast_add_and_sub_under_create_graph() -> None:
     (h,) = grad((gb * gb).sum() + (gc * gc).sum() - gx.sum(), [x])
     np.testing.assert_allclose(h, 2 * gb.data - 2 * gc.data - 2, rtol=1e-12)
     assert gb.shape == (4,) and gc.shape == (3, 1)
+
+
+@pytest.mark.parametrize("layout", ["transposed", "fortran", "reversed columns"])
+def test_cross_entropy_of_logits_in_any_memory_layout(layout: str) -> None:
+    # Z = W @ X gives (classes, m): cross_entropy(Z.T, y) reads logits that are not C-ordered
+    rng = np.random.default_rng(7)
+    y = np.array([0, 2, 1, 1, 0])
+    raw = rng.standard_normal((3, 5))
+    z = Tensor(raw)
+    logits = {"transposed": z.T, "fortran": z.T, "reversed columns": z.T[:, ::-1]}[layout]
+    if layout == "fortran":
+        z = Tensor(np.asfortranarray(raw.T))
+        logits = z
+    t = torch.tensor(z.data, requires_grad=True)
+    t_logits = {"transposed": t.T, "fortran": t, "reversed columns": t.T.flip(1)}[layout]
+    want_loss = torch.nn.functional.cross_entropy(t_logits, torch.tensor(y))
+    (want,) = torch.autograd.grad(want_loss, [t], create_graph=True)
+    (want2,) = torch.autograd.grad((want * want).sum(), [t])
+
+    loss = cross_entropy(logits, y)
+    assert loss.item() == pytest.approx(want_loss.item(), rel=1e-12)
+    loss.backward()
+    np.testing.assert_allclose(z.grad, want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (g,) = grad(cross_entropy(logits, y), [z], create_graph=True)
+    np.testing.assert_allclose(g.data, want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (g2,) = grad((g * g).sum(), [z])  # a second derivative through the fused node's create_graph step
+    np.testing.assert_allclose(g2, want2.numpy(), rtol=1e-10, atol=1e-12)
