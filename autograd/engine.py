@@ -188,6 +188,7 @@ class Node:
         :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
         """
         grads = backprop(self, grad, create_graph=create_graph)
+        self._own_leaf_grads(grads)
         with _GradModeContext(create_graph):
             for node, g in grads.items():
                 node.grad = g if node.grad is None else node.grad + g
@@ -204,6 +205,14 @@ class Node:
     def _zero(self, symbolic: bool) -> Any:
         """A zero gradient of this node's shape."""
         raise NotImplementedError
+
+    def _own_leaf_grads(self, grads: dict[Node, Any]) -> None:
+        """Make each leaf's gradient in ``grads`` an object of its own, before it becomes ``.grad``.
+
+        Optimizers and gradient clipping change a parameter's ``.grad`` in place, so it must not
+        be shared with another node. Numbers never are; data types whose gradients are mutable
+        (arrays) override this.
+        """
 
 
 _new = object.__new__

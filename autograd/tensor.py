@@ -289,7 +289,8 @@ class Tensor(Node):
             seed = np.empty(self.data.shape, self.data.dtype)  # not np.ones: its Python wrapper costs 2 µs
             seed.fill(1)
         else:
-            seed = np.asarray(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)
+            # a copy: the seed may become this node's .grad, which must not be the caller's array
+            seed = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)
             if seed.shape != self.data.shape:
                 raise ValueError(f"the seed d root / d root has shape {seed.shape}, the tensor {self.shape} "
                                  "(grad= of backward(), grad_output= of grad(), seed= of viz.draw()/viz.steps())")
@@ -298,6 +299,19 @@ class Tensor(Node):
     def _zero(self, symbolic: bool) -> Any:
         zeros = np.zeros_like(self.data)
         return self._lift(zeros) if symbolic else zeros
+
+    def _own_leaf_grads(self, grads: dict[Node, Any]) -> None:
+        # The chain rule shares arrays where it can: an op whose local derivative is 1 passes
+        # the same array to both inputs (``a + b``), and reshape/transpose pass views. A leaf
+        # (a parameter) gets a copy when its gradient is shared or a view, so that an in-place
+        # update of one parameter's .grad never changes another's.
+        taken = {id(g) for node, g in grads.items() if node._parents}
+        for node, g in grads.items():
+            if node._parents or g.__class__ is not np.ndarray:
+                continue
+            if id(g) in taken or g.base is not None:
+                grads[node] = g = g.copy()
+            taken.add(id(g))
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:

@@ -138,3 +138,26 @@ def test_cross_entropy_of_logits_in_any_memory_layout(layout: str) -> None:
     np.testing.assert_allclose(g.data, want.detach().numpy(), rtol=1e-10, atol=1e-12)
     (g2,) = grad((g * g).sum(), [z])  # a second derivative through the fused node's create_graph step
     np.testing.assert_allclose(g2, want2.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_each_leaf_owns_its_gradient_array() -> None:
+    # + passes one array to both inputs, reshape and transpose pass views: an in-place update of
+    # one parameter's .grad (an optimizer, gradient clipping) must not reach another node's.
+    a, b = Tensor(np.ones(3)), Tensor(np.ones(3))
+    total = a + b
+    loss = (total * 2.0).sum()
+    loss.backward()
+    w = Tensor(np.arange(4.0).reshape(2, 2))
+    (w.T.reshape(4) * np.arange(4.0)).sum().backward()
+    assert w.grad.base is None
+    np.testing.assert_array_equal(w.grad, np.arange(4.0).reshape(2, 2).T)
+    a.grad *= 0.5  # clipping a in place
+    np.testing.assert_array_equal(b.grad, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(total.grad, [2.0, 2.0, 2.0])
+    for x, y in ((a, b), (a, total), (b, total)):
+        assert not np.shares_memory(x.grad, y.grad)
+    seed = np.array([1.0, 2.0, 3.0])
+    leaf = Tensor(np.zeros(3))
+    leaf.backward(seed)
+    seed[0] = 99.0  # the caller's seed array is not the leaf's gradient
+    np.testing.assert_array_equal(leaf.grad, [1.0, 2.0, 3.0])
