@@ -305,13 +305,12 @@ class Tensor(Node):
         # the same array to both inputs (``a + b``), and reshape/transpose pass views. A leaf
         # (a parameter) gets a copy when its gradient is shared or a view, so that an in-place
         # update of one parameter's .grad never changes another's.
-        taken = {id(g) for node, g in grads.items() if node._parents}
+        ids = [id(g) for g in grads.values()]
         for node, g in grads.items():
             if node._parents or g.__class__ is not np.ndarray:
                 continue
-            if id(g) in taken or g.base is not None:
-                grads[node] = g = g.copy()
-            taken.add(id(g))
+            if g.base is not None or ids.count(id(g)) > 1:
+                grads[node] = g.copy()
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
