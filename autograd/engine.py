@@ -276,9 +276,13 @@ def topological_order(root: Node) -> list[Node]:
         if node in seen:  # pushed by two consumers before either reached it
             continue
         visit(node)
+        parents = node._parents
+        if not parents:  # a leaf: nothing to place before it, so no exit marker
+            place(node)
+            continue
         push(node)
         push(_EXIT)
-        for p in node._parents:
+        for p in parents:
             if p not in seen:
                 push(p)
     return order
