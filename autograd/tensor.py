@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import LEAF, Node, constant, record
+from autograd.engine import CONSTANT, LEAF, Node, constant, record
 from autograd.op import Op
 
 
@@ -304,10 +304,11 @@ class Tensor(Node):
         # The chain rule shares arrays where it can: an op whose local derivative is 1 passes
         # the same array to both inputs (``a + b``), and reshape/transpose pass views. A leaf
         # (a parameter) gets a copy when its gradient is shared or a view, so that an in-place
-        # update of one parameter's .grad never changes another's.
+        # update of one parameter's .grad never changes another's. Constants (plain numbers and
+        # arrays mixed into ops) are no parameters: they keep what they get.
         ids = [id(g) for g in grads.values()]
         for node, g in grads.items():
-            if node._parents or g.__class__ is not np.ndarray:
+            if node._parents or node._fn is CONSTANT or g.__class__ is not np.ndarray:
                 continue
             if g.base is not None or ids.count(id(g)) > 1:
                 grads[node] = g.copy()
