@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Node
+from autograd.engine import Node, is_grad_enabled
 from autograd.op import Op
 from autograd.tensor import Tensor, _make
 from autograd.value import Value, sum_
@@ -72,10 +72,11 @@ def _label_positions(labels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
                          f"got labels {labels.min()}..{labels.max()}") from None
 
 
-def _softmax_nll(logits: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _softmax_nll(logits: np.ndarray, picked: np.ndarray, residual: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """The mean negative log-likelihood of the labels at flat positions ``picked``, computed
     stably, and ``softmax - onehot``: the gradient of the summed loss, made here once so that
-    the chain-rule step is one multiplication.
+    the chain-rule step is one multiplication (with ``residual=False``, when no gradient will
+    be taken, the second array is left unfinished).
 
     Written with ufunc reductions and in-place operations: on a batch of 32 x 10 each numpy
     call costs more than its arithmetic.
@@ -86,14 +87,15 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray) -> tuple[np.ndarray, np
     target = shifted.take(picked)
     probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = np.add.reduce(probs, axis=1, keepdims=True)
-    probs /= total
     loss = np.add.reduce(np.log(total[:, 0]) - target) / len(total)
-    probs.reshape(-1)[picked] -= 1.0  # through a flat view: probs becomes softmax - onehot
+    if residual:
+        probs /= total
+        probs.reshape(-1)[picked] -= 1.0  # through a flat view: probs becomes softmax - onehot
     return np.asarray(loss, dtype=logits.dtype), probs
 
 
 def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-    return _softmax_nll(logits, arg[2])[0]
+    return _softmax_nll(logits, arg[2], residual=False)[0]
 
 
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
@@ -148,7 +150,7 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
             raise ValueError(f"cross_entropy: logits of shape (m, classes) and m integer labels, "
                              f"got {logits.shape} and labels of shape {labels.shape}, dtype {labels.dtype}")
         picked = _label_positions(labels, logits.data.shape)
-        loss, residual = _softmax_nll(logits.data, picked)
+        loss, residual = _softmax_nll(logits.data, picked, residual=is_grad_enabled())
         return _make(CROSS_ENTROPY, loss, (logits,), (labels, residual, picked))
     rows = list(logits)
     if rows and isinstance(rows[0], (Value, int, float)):

@@ -308,8 +308,8 @@ class Tensor(Node):
         # arrays mixed into ops) are no parameters: they keep what they get.
         ids = [id(g) for g in grads.values()]
         for node, g in grads.items():
-            if node._parents or node._fn is CONSTANT or g.__class__ is not np.ndarray:
-                continue
+            if node._parents or node._fn is CONSTANT or node.grad is not None or g.__class__ is not np.ndarray:
+                continue  # (a .grad already there gets g added into a new array anyway)
             if g.base is not None or ids.count(id(g)) > 1:
                 grads[node] = g.copy()
 

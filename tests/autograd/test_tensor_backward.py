@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import Tensor, cross_entropy, grad
+from autograd import Tensor, cross_entropy, grad, no_grad
 
 torch = pytest.importorskip("torch")
 
@@ -161,3 +161,16 @@ def test_each_leaf_owns_its_gradient_array() -> None:
     leaf.backward(seed)
     seed[0] = 99.0  # the caller's seed array is not the leaf's gradient
     np.testing.assert_array_equal(leaf.grad, [1.0, 2.0, 3.0])
+
+
+def test_cross_entropy_under_no_grad_is_the_same_loss_as_a_leaf() -> None:
+    # evaluation skips the gradient's softmax - onehot; the loss must not change by a bit
+    rng = np.random.default_rng(11)
+    x, y = Tensor(rng.standard_normal((9, 4)), dtype=np.float32), rng.integers(0, 4, 9)
+    with no_grad():
+        evaluated = cross_entropy(x, y)
+    trained = cross_entropy(x, y)
+    assert evaluated.is_leaf and not trained.is_leaf
+    assert evaluated.data == trained.data and evaluated.dtype == np.float32
+    assert trained.grad_fn is not None
+    np.testing.assert_array_equal(trained.grad_fn.forward(x.data, trained.arg), trained.data)  # the record replays
