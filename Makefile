@@ -7,6 +7,9 @@ PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip --disable-pip-version-check -q
 OUT    ?= out
 PYTEST_ARGS ?=
+# The engine's hot modules, compiled with mypyc when chainrule is installed (setup.py): an edit to
+# one of them reinstalls, so that the compiled code never lags behind the source.
+COMPILED = autograd/engine.py autograd/op.py autograd/ops.py autograd/value.py
 
 .PHONY: demo test lint typecheck browser bench clean
 
@@ -14,11 +17,11 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --upgrade pip
 
-$(VENV)/.demo: $(VENV)/bin/python pyproject.toml
+$(VENV)/.demo: $(VENV)/bin/python pyproject.toml setup.py $(COMPILED)
 	$(PIP) install -e ".[examples]"
 	@touch $@
 
-$(VENV)/.dev: $(VENV)/bin/python pyproject.toml
+$(VENV)/.dev: $(VENV)/bin/python pyproject.toml setup.py $(COMPILED)
 	$(PIP) install -e ".[dev,examples]"
 	@touch $@
 
@@ -26,10 +29,11 @@ demo: $(VENV)/.demo
 	$(PY) -m viz.demo --out $(OUT)
 
 lint: $(VENV)/.dev
-	$(PY) -m ruff check --no-cache autograd nn viz tests examples bench
+	$(PY) -m ruff check --no-cache autograd nn viz tests examples bench setup.py
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy
+	$(PY) -m mypy --disallow-untyped-defs setup.py
 
 # The browser test drives Debian's chromium (playwright's own browser download cannot work here).
 browser:
@@ -40,12 +44,16 @@ browser:
 	  || echo "could not install chromium: the browser test will be skipped"; \
 	else echo "no chromium and no root apt-get: the browser test will be skipped"; fi
 
+# The whole suite on the build users get (compiled where it could be), then the engine's tests
+# again on the Python source, which is what a debugger steps through (CHAINRULE_PURE=1).
 test: $(VENV)/.dev lint typecheck browser
 	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+	CHAINRULE_PURE=1 $(PY) -m pytest -n 2 -q tests/autograd $(PYTEST_ARGS)
 
 bench: $(VENV)/bin/python
 	$(PIP) install -e ".[bench]"
 	$(PY) bench/engine.py
 
 clean:
-	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis build
+	rm -f autograd/*.so

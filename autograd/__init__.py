@@ -1,6 +1,9 @@
 """chainrule's engine: scalar ``Value``s, the chain rule, and derivative checks."""
 
-from autograd import functional
+from autograd import (
+    compiled,  # first: CHAINRULE_PURE decides how the modules below are found
+    functional,
+)
 from autograd.engine import backprop, enable_grad, grad, is_grad_enabled, no_grad, topological_order, zero_grad
 from autograd.errors import DomainError
 from autograd.functional import cross_entropy, log_softmax, softmax
@@ -36,3 +39,5 @@ __all__ = [
     "min_",
 ]
 __version__ = "0.1.0"
+
+compiled.warn_if_stale()

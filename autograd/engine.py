@@ -14,10 +14,19 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar, cast
+from typing import Any, Final, TypeVar, cast
 
 from autograd.errors import DomainError
 from autograd.op import Op
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+try:  # read by the compiled build (mypyc); pure Python needs nothing of it
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - mypy_extensions comes with mypy, in the dev and build tools
+
+    def mypyc_attr(*_: Any, **__: Any) -> Callable[[F], F]:  # type: ignore[misc]
+        return lambda cls: cls
 
 __all__ = [
     "Node",
@@ -41,26 +50,24 @@ def _identity(x: Any) -> Any:
     return x
 
 
-LEAF = Op("leaf", "", _identity, _no_local, (), template="{a}")
+LEAF: Final = Op("leaf", "", _identity, _no_local, (), template="{a}")
 """The op of nodes made by the user (inputs, weights): no parents, nothing to propagate."""
 
-CONSTANT = Op("constant", "", _identity, _no_local, (), template="{a}")
+CONSTANT: Final = Op("constant", "", _identity, _no_local, (), template="{a}")
 """The op of nodes the engine made from plain numbers, as in ``x * 2``: leaves too, but the
 renderer can hide them."""
 
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _GradMode:
-    # A plain global, read on every op: a threading.local costs several times more per read.
-    __slots__ = ("enabled",)
+class _State:
+    # Plain globals, read on every op: a threading.local costs several times more per read.
+    __slots__ = ("enabled", "walks")
 
     def __init__(self) -> None:
-        self.enabled = True
+        self.enabled = True  # grad mode
+        self.walks = 0  # graph walks under way (one inside another: see _walk)
 
 
-_mode = _GradMode()
+_mode: Final = _State()
 
 
 def is_grad_enabled() -> bool:
@@ -113,6 +120,7 @@ def enable_grad() -> _GradModeContext:
     return _GradModeContext(True)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Node:
     """A node of the computation graph.
 
@@ -123,14 +131,34 @@ class Node:
         name: an optional label, shown in errors, traces and pictures.
     """
 
-    __slots__ = ("data", "grad", "name", "_fn", "_parents", "_arg")
+    # ``_pass`` is the engine's scratch space during one backward pass (see ``_walk``).
+    __slots__ = ("data", "grad", "name", "_fn", "_parents", "_arg", "_pass")
 
-    data: Any
-    grad: Any
-    name: str | None
-    _fn: Op
-    _parents: tuple[Node, ...]
-    _arg: Any
+    def __init__(
+        self,
+        data: Any,
+        grad: Any,
+        fn: Op = LEAF,
+        parents: tuple[Node, ...] = (),
+        arg: Any = None,
+        name: str | None = None,
+    ) -> None:
+        # The engine's constructor: ``Value`` and ``Tensor`` check user input, then call it.
+        # Under no_grad a node made by an op is a leaf that remembers nothing.
+        self.data = data
+        self.grad = grad
+        self.name = name
+        if parents and not _mode.enabled:
+            fn, parents, arg = LEAF, (), None
+        self._fn = fn
+        self._parents = parents
+        self._arg = arg
+        self._pass: Any = None
+
+    def __hash__(self) -> int:
+        # Nodes are dict keys by identity. Spelled out because the compiled build (mypyc) does
+        # not inherit object's hash into a class that defines comparisons, as Value does.
+        return id(self) >> 4
 
     # -- the record -----------------------------------------------------------------------
     @property
@@ -187,10 +215,10 @@ class Node:
         the gradients are graph nodes themselves and can be differentiated again (prefer
         :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
         """
-        grads = backprop(self, grad, create_graph=create_graph)
-        self._own_leaf_grads(grads)
+        nodes, grads = _chain_rule(self, grad, create_graph, None)
+        self._own_leaf_grads(nodes, grads)
         with _GradModeContext(create_graph):
-            for node, g in grads.items():
+            for node, g in zip(nodes, grads):
                 node.grad = g if node.grad is None else node.grad + g
 
     def zero_grad(self, *, graph: bool = False) -> None:
@@ -206,8 +234,10 @@ class Node:
         """A zero gradient of this node's shape."""
         raise NotImplementedError
 
-    def _own_leaf_grads(self, grads: dict[Node, Any]) -> None:
-        """Make each leaf's gradient in ``grads`` an object of its own, before it becomes ``.grad``.
+    def _own_leaf_grads(self, nodes: list[Node], grads: list[Any]) -> None:
+        """Make each leaf's gradient an object of its own, before it becomes ``.grad``.
+
+        ``grads[i]`` is the gradient of ``nodes[i]``; replace it in place where needed.
 
         Optimizers and gradient clipping change a parameter's ``.grad`` in place, so it must not
         be shared with another node. Numbers never are; data types whose gradients are mutable
@@ -215,80 +245,122 @@ class Node:
         """
 
 
-_new = object.__new__
-
-N = TypeVar("N", bound=Node)
-
-
-def record(cls: type[N], data: Any, grad: Any, fn: Op, parents: tuple[Node, ...], arg: Any = None) -> N:
-    """A new node of type ``cls`` made by ``fn`` from ``parents``: what every op ends with.
-
-    Under :func:`no_grad` the node is a leaf that remembers nothing. ``grad`` is the initial
-    gradient (``0.0`` for scalars, ``None`` for arrays). No ``__init__`` runs: its checks are
-    for user input, and this is the hot path of every forward pass.
-    """
-    out = _new(cls)
-    out.data = data
-    out.grad = grad
-    out.name = None
-    if _mode.enabled:
-        out._fn = fn
-        out._parents = parents
-        out._arg = arg
-    else:
-        out._fn = LEAF
-        out._parents = ()
-        out._arg = None
-    return out
-
-
-def constant(cls: type[N], data: Any, grad: Any) -> N:
-    """A leaf the engine makes from a plain number or array operand (the ``2`` in ``x * 2``)."""
-    out = _new(cls)
-    out.data = data
-    out.grad = grad
-    out.name = None
-    out._fn = CONSTANT
-    out._parents = ()
-    out._arg = None
-    return out
-
-
 def default_names(nodes: Sequence[Node]) -> list[str]:
     """Labels for formulas: each node's name, else ``a``, ``b``, ``c``… by position."""
     return [n.name or ("abcdefgh"[i] if i < 8 else f"x{i}") for i, n in enumerate(nodes)]
 
 
-_EXIT = object()  # stack marker: "the parents below me are placed; place the node under me"
+def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
+    """Every node ``root`` depends on in topological order (iterative depth-first).
+
+    Each node reached gets ``node._pass = mark``: that is how a second path to it is noticed,
+    without hashing nodes into a seen-set (the walk runs over every node of every backward
+    pass). Call :func:`_unwalk` when done with the marks, also on failure.
+
+    Returns the order, inputs first and ``root`` last, and what :func:`_unwalk` needs: when
+    this walk runs inside another (a backward pass started by an observer or an op's ``vjp``
+    inside another pass), each node reached and what its ``_pass`` held before.
+    """
+    order: list[Node] = []
+    saved: list[Any] = []
+    nested = _mode.walks > 0
+    # ``None`` on the stack is an exit marker: the parents above it are placed, so the node
+    # below it can be. (Plain method calls, not bound-method aliases: the compiled build
+    # turns these into direct C calls.)
+    stack: list[Node | None] = [root]
+    while stack:
+        node = stack.pop()
+        if node is None:
+            order.append(cast(Node, stack.pop()))
+            continue
+        if node._pass is mark:  # pushed by two consumers before either reached it
+            continue
+        if nested:
+            saved.append(node)
+            saved.append(node._pass)
+        node._pass = mark
+        parents = node._parents
+        if not parents:  # a leaf: nothing to place before it, so no exit marker
+            order.append(node)
+            continue
+        stack.append(node)
+        stack.append(None)
+        for p in parents:
+            if p._pass is not mark:
+                stack.append(p)
+    _mode.walks += 1  # (a walk that failed above left only marks nobody else looks for)
+    return order, saved
+
+
+def _unwalk(order: list[Node], saved: list[Any]) -> None:
+    """Give the nodes' ``_pass`` back: ``None`` (those in ``order``), or what an enclosing walk
+    left there (those in ``saved``)."""
+    _mode.walks -= 1
+    for node in order:
+        node._pass = None
+    for i in range(0, len(saved), 2):
+        saved[i]._pass = saved[i + 1]
 
 
 def topological_order(root: Node) -> list[Node]:
-    """Every node ``root`` depends on, inputs first and ``root`` last (iterative depth-first)."""
-    order: list[Node] = []
-    seen: set[Node] = set()
-    stack: list[Any] = [root]
-    pop, push, place, visit = stack.pop, stack.append, order.append, seen.add
-    while stack:
-        node = pop()
-        if node is _EXIT:
-            place(pop())
-            continue
-        if node in seen:  # pushed by two consumers before either reached it
-            continue
-        visit(node)
-        parents = node._parents
-        if not parents:  # a leaf: nothing to place before it, so no exit marker
-            place(node)
-            continue
-        push(node)
-        push(_EXIT)
-        for p in parents:
-            if p not in seen:
-                push(p)
+    """Every node ``root`` depends on, inputs first and ``root`` last."""
+    order, saved = _walk(root, object())
+    _unwalk(order, saved)
     return order
 
 
 Observer = Callable[[Node, Any, Sequence[Any]], None]
+
+
+def _chain_rule(
+    root: Node, seed: Any, create_graph: bool, observe: Observer | None
+) -> tuple[list[Node], list[Any]]:
+    """The backward pass: the nodes ``d root / d node`` reaches, ``root`` first and the inputs
+    last (reverse topological order), and that gradient for each.
+
+    Nodes are visited in reverse topological order, so when a node is reached every consumer
+    has already added its contribution and the node's gradient is complete. Gradients are
+    summed in the nodes' ``_pass`` slots, where :func:`_walk` left this pass's ``mark`` for
+    "nothing yet": a slot is faster than a dict keyed by node. A pass started inside this one
+    (by an observer, or an op's ``vjp``) uses its own mark and gives the slots back as it
+    found them, so passes nest; so does this one, even when it fails.
+    """
+    mark = object()
+    order, saved = _walk(root, mark)
+    nodes: list[Node] = []
+    grads: list[Any] = []
+    finished = False
+    try:
+        root._pass = root._seed(seed, create_graph)
+        with _GradModeContext(create_graph):
+            for node in reversed(order):
+                g = node._pass
+                node._pass = None  # done with the slot: every consumer came before this node
+                if g is mark:  # no gradient reaches it (an op gave None for every path)
+                    continue
+                nodes.append(node)
+                grads.append(g)
+                parents = node._parents
+                if not parents:
+                    continue
+                fn = node._fn
+                try:
+                    contributions = fn.vjp(node, g, create_graph)
+                except (ArithmeticError, ValueError) as exc:
+                    if isinstance(exc, DomainError):
+                        raise
+                    raise DomainError(fn.name, parents, str(exc), phase="backward") from None
+                if observe is not None:
+                    observe(node, g, contributions)
+                for p, c in zip(parents, contributions):
+                    if c is None:  # the op says this parent (a constant) needs no gradient
+                        continue
+                    acc = p._pass
+                    p._pass = c if acc is mark else acc + c
+        finished = True
+        return nodes, grads
+    finally:
+        _unwalk(order if not finished else [], saved)
 
 
 def backprop(
@@ -300,9 +372,8 @@ def backprop(
 ) -> dict[Node, Any]:
     """The chain rule: ``d root / d node`` for every node ``root`` depends on.
 
-    Nodes are visited in reverse topological order, so when a node is reached every consumer
-    has already added its contribution and the node's gradient is complete. Nothing is stored
-    on the nodes; :meth:`Node.backward` and :func:`grad` decide what to do with the result.
+    Nothing is left on the nodes; :meth:`Node.backward`, :func:`grad` and the step-by-step
+    trace decide what to do with the result.
 
     Args:
         root: the output to differentiate.
@@ -312,32 +383,8 @@ def backprop(
             the order the chain rule is applied (the step-by-step trace uses it). An op may give
             ``None`` as the contribution to a constant parent that needs no gradient.
     """
-    grads: dict[Node, Any] = {root: root._seed(seed, create_graph)}
-    get = grads.get
-    with _GradModeContext(create_graph):
-        for node in reversed(topological_order(root)):
-            parents = node._parents
-            if not parents:
-                continue
-            g = grads[node]
-            fn = node._fn
-            try:
-                contributions = fn.vjp(node, g, create_graph)
-            except (ArithmeticError, ValueError) as exc:
-                if isinstance(exc, DomainError):
-                    raise
-                raise DomainError(fn.name, parents, str(exc), phase="backward") from None
-            if observe is not None:
-                observe(node, g, contributions)
-            i = 0  # indexing, not zip(): this loop runs once per edge of the graph
-            for p in parents:
-                c = contributions[i]
-                i += 1
-                if c is None:  # the op says this parent (a constant) needs no gradient
-                    continue
-                acc = get(p)
-                grads[p] = c if acc is None else acc + c
-    return grads
+    nodes, grads = _chain_rule(root, seed, create_graph, observe)
+    return dict(zip(nodes, grads))
 
 
 def grad(

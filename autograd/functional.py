@@ -32,12 +32,12 @@ def _log_softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
 
 def _softmax_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     s = node if symbolic else node.data
-    return [s * (g - (g * s).sum(axis=node._arg, keepdims=True))]
+    return (s * (g - (g * s).sum(axis=node._arg, keepdims=True)),)
 
 
 def _log_softmax_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     p = node.exp() if isinstance(node, Tensor) and symbolic else np.exp(node.data)
-    return [g - p * g.sum(axis=node._arg, keepdims=True)]
+    return (g - p * g.sum(axis=node._arg, keepdims=True),)
 
 
 SOFTMAX = Op("softmax", "softmax", _softmax_array, lambda a, out, axis: (None,),
@@ -105,11 +105,11 @@ def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     if symbolic:
         onehot = np.zeros(logits.data.shape, logits.data.dtype)  # C order, as the flat positions are
         onehot.reshape(-1)[picked] = 1.0
-        return [(softmax(logits, -1) - onehot) * (g / m)]
+        return ((softmax(logits, -1) - onehot) * (g / m),)
     # A Python float, not g / m (a 0-d array): numpy's scalar path costs microseconds. The
     # product is the same: float32 data times a Python float stays float32, and rounding the
     # float64 quotient to float32 gives the float32 quotient.
-    return [residual * (float(g) / m)]
+    return (residual * (float(g) / m),)
 
 
 CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, arg: (None,),

@@ -41,7 +41,7 @@ class Op:
     """
 
     __slots__ = (
-        "name", "symbol", "forward", "local", "formulas", "has_arg", "variadic", "template", "vjp",
+        "name", "symbol", "forward", "local", "formulas", "has_arg", "variadic", "template", "custom_vjp", "arity",
     )
 
     def __init__(
@@ -65,11 +65,8 @@ class Op:
         self.has_arg = has_arg
         self.variadic = variadic
         self.template = template or f"{symbol}({{a}})"
-        self.vjp: Callable[[Node, Any, bool], Sequence[Any]] = vjp or self._chain_rule()
-        """The chain-rule step for a node of this op: ``vjp(node, grad, symbolic)`` returns each
-        parent's contribution ``grad * d node / d parent`` (a vector-Jacobian product). By default
-        it multiplies by :meth:`partials`; ops whose inputs are arrays of other shapes (``@``,
-        broadcasting, reductions) pass their own."""
+        self.custom_vjp = vjp
+        self.arity = -1 if variadic else len(formulas)
 
     def __repr__(self) -> str:
         return f"<Op {self.name} {self.symbol!r}>"
@@ -92,42 +89,31 @@ class Op:
             return self.local(*ins, out, node._arg)
         return self.local(*ins, out)
 
-    def _chain_rule(self) -> Callable[[Node, Any, bool], Sequence[Any]]:
-        """``grad * partial`` for each parent, specialised by arity: it runs once per node."""
+    def vjp(self, node: Node, grad: Any, symbolic: bool) -> tuple[Any, ...]:
+        """The chain-rule step for a node of this op: each parent's contribution
+        ``grad * d node / d parent`` (a vector-Jacobian product).
+
+        By default ``grad`` times each of :meth:`partials`; ops whose inputs are arrays of other
+        shapes (``@``, broadcasting, reductions) pass their own ``vjp`` to the constructor.
+        """
+        if self.custom_vjp is not None:
+            return tuple(self.custom_vjp(node, grad, symbolic))  # (no copy when it is a tuple)
+        # The common arities spelled out: this runs once per node of every backward pass.
         local = self.local
-        if self.variadic or len(self.formulas) not in (1, 2):
-            partials = self.partials
-
-            def vjp_n(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
-                return [grad * d for d in partials(node, symbolic)]
-
-            return vjp_n
-        if len(self.formulas) == 1:
+        arity = self.arity
+        parents = node._parents
+        if arity == 2:
+            a, b = parents[0], parents[1]
+            d = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
+            return (grad * d[0], grad * d[1])
+        if arity == 1:
+            x = parents[0]
             if self.has_arg:
-
-                def vjp_1arg(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
-                    (a,) = node._parents
-                    if symbolic:
-                        (d,) = local(a, node, node._arg)
-                    else:
-                        (d,) = local(a.data, node.data, node._arg)
-                    return (grad * d,)
-
-                return vjp_1arg
-
-            def vjp_1(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
-                (a,) = node._parents
-                (d,) = local(a, node) if symbolic else local(a.data, node.data)
-                return (grad * d,)
-
-            return vjp_1
-
-        def vjp_2(node: Node, grad: Any, symbolic: bool) -> Sequence[Any]:
-            a, b = node._parents
-            da, db = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
-            return (grad * da, grad * db)
-
-        return vjp_2
+                d = local(x, node, node._arg) if symbolic else local(x.data, node.data, node._arg)
+            else:
+                d = local(x, node) if symbolic else local(x.data, node.data)
+            return (grad * d[0],)
+        return tuple([grad * d for d in self.partials(node, symbolic)])
 
     def formula(self, i: int, names: Sequence[str], out: str, arg: Any = None) -> str:
         """The human formula of ``d out / d names[i]``, e.g. ``"w"`` for ``n = x * w``, i = 0."""

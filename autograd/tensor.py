@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import CONSTANT, LEAF, Node, constant, record
+from autograd.engine import CONSTANT, LEAF, Node
 from autograd.op import Op
 
 
@@ -56,7 +56,7 @@ def _make(fn: Op, data: np.ndarray, parents: tuple[Tensor, ...], arg: Any = None
     if _anomaly.enabled and not np.all(np.isfinite(data)):
         shown = ", ".join(f"{p.name or 'unnamed'} {p.data.shape}" for p in parents)
         raise AnomalyError(f"{fn.name} produced a non-finite value from inputs: {shown}")
-    return record(Tensor, data, None, fn, parents, arg)
+    return Tensor(data, _fn=fn, _parents=parents, _arg=arg)
 
 
 def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
@@ -86,13 +86,20 @@ class Tensor(Node):
     # numpy arrays on the left of an operator defer to our reflected methods (``Y * A``)
     __array_ufunc__ = None
 
-    def __init__(self, data: Any, name: str | None = None, dtype: Any = None) -> None:
-        self.data = _as_array(data, dtype)
-        self.grad = None
-        self.name = name
-        self._fn = LEAF
-        self._parents = ()
-        self._arg = None
+    def __init__(
+        self,
+        data: Any,
+        name: str | None = None,
+        dtype: Any = None,
+        *,
+        _fn: Op = LEAF,
+        _parents: tuple[Node, ...] = (),
+        _arg: Any = None,
+    ) -> None:
+        if _fn is not LEAF:  # made by an op, or a constant operand: ``data`` is an array already
+            Node.__init__(self, data, None, _fn, _parents, _arg)
+            return
+        Node.__init__(self, _as_array(data, dtype), None, name=name)
 
     # -- array protocol ---------------------------------------------------------------------
     @property
@@ -134,10 +141,10 @@ class Tensor(Node):
         if isinstance(x, Tensor):
             return x
         if x.__class__ is np.ndarray and x.dtype is self.data.dtype:  # a batch of data: nothing to check
-            return constant(Tensor, x, None)
+            return Tensor(x, _fn=CONSTANT)
         if isinstance(x, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
-        return constant(Tensor, _as_array(x, self.data.dtype), None)
+        return Tensor(_as_array(x, self.data.dtype), _fn=CONSTANT)
 
     def _binary(self, fn: Op, a: Tensor, b: Tensor) -> Tensor:
         try:
@@ -300,18 +307,18 @@ class Tensor(Node):
         zeros = np.zeros_like(self.data)
         return self._lift(zeros) if symbolic else zeros
 
-    def _own_leaf_grads(self, grads: dict[Node, Any]) -> None:
+    def _own_leaf_grads(self, nodes: list[Node], grads: list[Any]) -> None:
         # The chain rule shares arrays where it can: an op whose local derivative is 1 passes
         # the same array to both inputs (``a + b``), and reshape/transpose pass views. A leaf
         # (a parameter) gets a copy when its gradient is shared or a view, so that an in-place
         # update of one parameter's .grad never changes another's. Constants (plain numbers and
         # arrays mixed into ops) are no parameters: they keep what they get.
-        ids = [id(g) for g in grads.values()]
-        for node, g in grads.items():
+        ids = [id(g) for g in grads]
+        for i, (node, g) in enumerate(zip(nodes, grads)):
             if node._parents or node._fn is CONSTANT or node.grad is not None or g.__class__ is not np.ndarray:
                 continue  # (a .grad already there gets g added into a new array anyway)
             if g.base is not None or ids.count(id(g)) > 1:
-                grads[node] = g.copy()
+                grads[i] = g.copy()
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from autograd import ops
-from autograd.engine import CONSTANT, Node, record
+from autograd.engine import CONSTANT, Node
 from autograd.op import Op
 
 
@@ -198,21 +198,21 @@ def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     top = np.maximum.reduce(x, axis=axis, keepdims=True)  # ufunc reductions: np.max and .sum wrap them in Python
     mask = (x == top).astype(x.dtype)
     mask /= np.add.reduce(mask, axis=axis, keepdims=True)  # ties share the gradient
-    return [_expand(g, node) * mask]
+    return (_expand(g, node) * mask,)
 
 
 SUM = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
-         has_arg=True, vjp=lambda node, g, symbolic: [_expand(g, node)])
+         has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node),))
 MEAN = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1/n (spread over the averaged axes)",),
-          has_arg=True, vjp=lambda node, g, symbolic: [_expand(g, node) * (1.0 / _reduced_count(node))])
+          has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * (1.0 / _reduced_count(node)),))
 MAX = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
          has_arg=True, vjp=_max_vjp)
 RESHAPE = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
              ("reshape d{out} back to the shape of {a}",), has_arg=True,
-             vjp=lambda node, g, symbolic: [g.reshape(node._parents[0].data.shape)])
+             vjp=lambda node, g, symbolic: (g.reshape(node._parents[0].data.shape),))
 TRANSPOSE = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
                ("transpose d{out} back",), has_arg=True,
-               vjp=lambda node, g, symbolic: [g.transpose(tuple(np.argsort(node._arg)))])
+               vjp=lambda node, g, symbolic: (g.transpose(tuple(np.argsort(node._arg))),))
 
 
 def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndarray:
@@ -224,20 +224,21 @@ def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndar
 
 SCATTER = Op("scatter", "scatter", _scatter_forward, lambda a, out, arg: (None,),
              ("pick the indexed positions of d{out}",), has_arg=True, template="scatter({a})",
-             vjp=lambda node, g, symbolic: [g[node._arg[0]]])
+             vjp=lambda node, g, symbolic: (g[node._arg[0]],))
 """The adjoint of indexing: ``a`` added into zeros at the indexed positions. It is the backward
 of ``x[i]``, an op of its own so that ``create_graph`` can differentiate through indexing."""
 
 
 def _scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
-    if isinstance(g, Node):
-        return record(type(g), _scatter_forward(g.data, (index, shape)), None, SCATTER, (g,), (index, shape))
+    if isinstance(g, Node):  # under create_graph: a Tensor, whose constructor takes the op's record
+        cls: Any = type(g)
+        return cls(_scatter_forward(g.data, (index, shape)), _fn=SCATTER, _parents=(g,), _arg=(index, shape))
     return _scatter_forward(g, (index, shape))
 
 
 GETITEM = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
              ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
-             vjp=lambda node, g, symbolic: [_scatter(g, node._arg, node._parents[0].data.shape)])
+             vjp=lambda node, g, symbolic: (_scatter(g, node._arg, node._parents[0].data.shape),))
 
 
 def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:

@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import Any
 
 from autograd import ops
-from autograd.engine import LEAF, Node, constant, record
+from autograd.engine import CONSTANT, LEAF, Node, mypyc_attr
 from autograd.errors import DomainError
 from autograd.op import Op
 
-Number = Union[int, float]
-Operand = Union["Value", int, float]
+# What the operators take: a real number (int, float, numpy scalars, Fraction: anything
+# ``numbers.Real``), or a Value for Operand. Spelled ``Any`` so that ``_lift`` checks it, with its
+# own message, in the compiled build too: mypyc checks annotated argument types on entry, and
+# ``int | float`` there would turn numpy scalars and Fractions away.
+Number = Any
+Operand = Any
 
 def _lift(x: Any, op: str) -> Value:
     """A constant node for a plain number operand (``2`` in ``x * 2``)."""
     if isinstance(x, Value):
         return x
     if _is_number(x):
-        return constant(Value, float(x), 0.0)
+        return Value(float(x), _fn=CONSTANT)
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__}")
 
 
@@ -40,7 +44,7 @@ def _binary(fn: Op, a: Value, b: Value) -> Value:
         data = fn.forward(a.data, b.data)
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, (a, b), _reason(exc)) from None
-    return record(Value, data, 0.0, fn, (a, b))
+    return Value(data, _fn=fn, _parents=(a, b))
 
 
 def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
@@ -51,7 +55,7 @@ def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
         raise DomainError(fn.name, (a,), _reason(exc)) from None
     if data.__class__ is not float:  # math.pow & co. may return an int or a complex
         data = float(data)
-    return record(Value, data, 0.0, fn, (a,), arg)
+    return Value(data, _fn=fn, _parents=(a,), _arg=arg)
 
 
 def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
@@ -59,7 +63,7 @@ def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
         data = fn.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, parents, _reason(exc)) from None
-    return record(Value, float(data), 0.0, fn, parents)
+    return Value(float(data), _fn=fn, _parents=parents)
 
 
 def _reason(exc: BaseException) -> str:
@@ -70,6 +74,7 @@ def _reason(exc: BaseException) -> str:
     return "outside the domain" if "domain" in str(exc) else str(exc)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Value(Node):
     """A scalar that remembers how it was computed.
 
@@ -86,19 +91,25 @@ class Value(Node):
 
     __slots__ = ()
 
-    def __init__(self, data: Number, name: str | None = None) -> None:
+    def __init__(
+        self,
+        data: Number,
+        name: str | None = None,
+        *,
+        _fn: Op = LEAF,
+        _parents: tuple[Node, ...] = (),
+        _arg: Any = None,
+    ) -> None:
+        if _fn is not LEAF:  # made by an op, or a constant operand: ``data`` is a float already
+            Node.__init__(self, data, 0.0, _fn, _parents, _arg)
+            return
         if isinstance(data, Value):
             raise TypeError("Value() takes a number; this is already a Value (use .data)")
         if not _is_number(data):
             raise TypeError(f"Value() takes a real number, got {type(data).__name__}: {data!r}")
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Value name must be a str, got {type(name).__name__}")
-        self.data = float(data)
-        self.grad = 0.0
-        self.name = name
-        self._fn = LEAF
-        self._parents = ()
-        self._arg = None
+        Node.__init__(self, float(data), 0.0, name=name)
 
     def __repr__(self) -> str:
         name = f"{self.name}=" if self.name else ""
@@ -199,11 +210,11 @@ class Value(Node):
         """``max(0, x)``; derivative 1 for ``x > 0``, else 0."""
         return _unary(ops.RELU, self)
 
-    def leaky_relu(self, slope: float = 0.01) -> Value:
+    def leaky_relu(self, slope: Number = 0.01) -> Value:
         """``x`` for ``x > 0``, else ``slope * x``."""
         return _unary(ops.LEAKY_RELU, self, float(slope))
 
-    def elu(self, alpha: float = 1.0) -> Value:
+    def elu(self, alpha: Number = 1.0) -> Value:
         """``x`` for ``x > 0``, else ``alpha (e^x - 1)``."""
         return _unary(ops.ELU, self, float(alpha))
 

@@ -28,7 +28,7 @@ from autograd.dsl.syntax import (
     number_value,
     parse_statements,
 )
-from autograd.engine import constant
+from autograd.engine import CONSTANT
 from autograd.errors import DomainError
 from autograd.tensor import Tensor
 from autograd.value import Value, max_, min_, sum_
@@ -156,7 +156,7 @@ class Program:
 
     def _evaluate(self, e: Expr, env: dict[str, Any]) -> Any:
         if isinstance(e, Num):  # a constant node (pictures can hide it), or a plain number for tensors
-            return constant(Value, e.value, 0.0) if not _tensor_mode(env) else e.value
+            return Value(float(e.value), _fn=CONSTANT) if not _tensor_mode(env) else e.value
         if isinstance(e, Name):
             return env[e.id]
         try:

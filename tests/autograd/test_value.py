@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
+import re
+from fractions import Fraction
 
+import numpy as np
 import pytest
 
 from autograd import DomainError, Value, enable_grad, grad, is_grad_enabled, no_grad, sum_, zero_grad
@@ -224,6 +227,28 @@ def test_non_numeric_data_is_a_type_error(bad) -> None:  # type: ignore[no-untyp
         Value(bad)
     with pytest.raises(TypeError):
         Value(1.0) + bad
+
+
+@pytest.mark.parametrize("number", [np.int64(3), np.float32(0.5), np.float64(-2.0), Fraction(1, 2), 2])
+def test_any_real_number_is_an_operand(number) -> None:  # type: ignore[no-untyped-def]
+    # numbers.Real, not only int and float: the compiled build must not narrow this
+    x, r = Value(1.5), float(number)
+    assert (x + number).data == 1.5 + r and (number + x).data == r + 1.5
+    assert (x - number).data == 1.5 - r and (number - x).data == r - 1.5
+    assert (x * number).data == 1.5 * r and (number * x).data == r * 1.5
+    assert (x / number).data == 1.5 / r and (number / x).data == r / 1.5
+    assert (x**number).data == pytest.approx(1.5**r) and (abs(number) ** x).data == pytest.approx(abs(r) ** 1.5)
+    assert Value(number).data == r and x.leaky_relu(number).data == 1.5
+    assert (-x).elu(number).data == r * math.expm1(-1.5)
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*", "/", "**"])
+@pytest.mark.parametrize("bad", ["2", None])
+def test_operator_errors_name_the_op_and_the_type(op, bad) -> None:  # type: ignore[no-untyped-def]
+    apply = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
+             "/": lambda a, b: a / b, "**": lambda a, b: a**b}[op]
+    with pytest.raises(TypeError, match=rf"{re.escape(op)}.*{type(bad).__name__}"):
+        apply(Value(2.0), bad)
 
 
 def test_gradcheck_reports_every_input() -> None:

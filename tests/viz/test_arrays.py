@@ -23,12 +23,8 @@ class ArrayNode(Node):
     __slots__ = ()
 
     def __init__(self, data: Any, name: str | None = None, fn: Op = LEAF, parents: tuple[Node, ...] = ()) -> None:
-        self.data = np.asarray(data, dtype=np.float64)
-        self.grad = np.zeros_like(self.data)
-        self.name = name
-        self._fn = fn
-        self._parents = parents
-        self._arg = None
+        array = np.asarray(data, dtype=np.float64)
+        Node.__init__(self, array, np.zeros_like(array), fn, parents, name=name)
 
     def _seed(self, grad: Any, symbolic: bool) -> Any:
         return np.ones_like(self.data) if grad is None else np.asarray(grad)
