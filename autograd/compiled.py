@@ -61,12 +61,14 @@ def _source(name: str) -> Path:
 
 def warn_if_stale() -> None:
     """Warn when a compiled module is older than its source: the edit is not what runs."""
-    for name in compiled_modules():
-        # (by name: a compiled module's ``__file__`` can be off by a directory)
+    modules = compiled_modules()
+    # The code lives in one shared library beside the modules' thin shims, and a rebuild rewrites
+    # only the files whose content changed: the build time is that of the newest binary.
+    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+    built = max((f.stat().st_mtime for f in _PACKAGE.iterdir() if f.name.endswith(suffixes)), default=None)
+    for name in modules:
         source = _source(name)
-        binaries = [source.with_suffix(s) for s in importlib.machinery.EXTENSION_SUFFIXES]
-        built = max((b.stat().st_mtime for b in binaries if b.is_file()), default=None)
-        # A second of slack: installing a wheel writes both files in one go, in no set order.
+        # A second of slack: installing a wheel writes all the files in one go, in no set order.
         if built is not None and source.stat().st_mtime > built + 1.0:
             warnings.warn(
                 f"{source} changed after it was compiled, so the old compiled code runs: rebuild "

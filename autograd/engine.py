@@ -131,8 +131,12 @@ class Node:
         name: an optional label, shown in errors, traces and pictures.
     """
 
-    # ``_pass`` is the engine's scratch space during one backward pass (see ``_walk``).
-    __slots__ = ("data", "grad", "name", "_fn", "_parents", "_arg", "_pass")
+    # The op's inputs: the first two in slots of their own, any more in ``_rest`` (``parents``
+    # gives them as one tuple). Most ops have one or two, and a tuple per node would be one more
+    # object to allocate, to follow in every backward pass and for the garbage collector to
+    # visit: a quarter of a scalar forward pass. ``_pass`` is the engine's scratch space during
+    # one backward pass (see ``_walk``).
+    __slots__ = ("data", "grad", "name", "_fn", "_a", "_b", "_rest", "_arg", "_pass")
 
     def __init__(
         self,
@@ -150,8 +154,11 @@ class Node:
         self.name = name
         if parents and not _mode.enabled:
             fn, parents, arg = LEAF, (), None
+        n = len(parents)
         self._fn = fn
-        self._parents = parents
+        self._a: Node | None = parents[0] if n > 0 else None
+        self._b: Node | None = parents[1] if n > 1 else None
+        self._rest: tuple[Node, ...] = parents[2:] if n > 2 else ()
         self._arg = arg
         self._pass: Any = None
 
@@ -169,12 +176,17 @@ class Node:
     @property
     def parents(self) -> tuple[Node, ...]:
         """The op's inputs, in order (empty for leaves)."""
-        return self._parents
+        a, b = self._a, self._b
+        if a is None:
+            return ()
+        if b is None:
+            return (a,)
+        return (a, b, *self._rest) if self._rest else (a, b)
 
     @property
     def grad_fn(self) -> Op | None:
         """The :class:`~autograd.op.Op` record that made this node, ``None`` for leaves."""
-        return None if not self._parents else self._fn
+        return None if self._a is None else self._fn
 
     @property
     def arg(self) -> Any:
@@ -184,7 +196,7 @@ class Node:
     @property
     def is_leaf(self) -> bool:
         """True for nodes no op made (inputs, parameters, constants, results under no_grad)."""
-        return not self._parents
+        return self._a is None
 
     @property
     def is_constant(self) -> bool:
@@ -202,9 +214,10 @@ class Node:
         ``names`` are the labels to use for the parents (default: their names, else ``a``,
         ``b``, …); ``out`` the label of this node (default: its name, else ``out``).
         """
-        names = list(names) if names is not None else default_names(self._parents)
+        parents = self.parents
+        names = list(names) if names is not None else default_names(parents)
         out = out or self.name or "out"
-        return tuple(self._fn.formula(i, names, out, self._arg) for i in range(len(self._parents)))
+        return tuple(self._fn.formula(i, names, out, self._arg) for i in range(len(parents)))
 
     # -- backpropagation ------------------------------------------------------------------
     def backward(self, grad: Any = None, *, create_graph: bool = False) -> None:
@@ -215,11 +228,8 @@ class Node:
         the gradients are graph nodes themselves and can be differentiated again (prefer
         :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
         """
-        nodes, grads = _chain_rule(self, grad, create_graph, None)
-        self._own_leaf_grads(nodes, grads)
-        with _GradModeContext(create_graph):
-            for node, g in zip(nodes, grads):
-                node.grad = g if node.grad is None else node.grad + g
+        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True)
+        self._own_leaf_grads(nodes, before)
 
     def zero_grad(self, *, graph: bool = False) -> None:
         """Reset this node's gradient (and, with ``graph=True``, that of every node below it)."""
@@ -234,14 +244,13 @@ class Node:
         """A zero gradient of this node's shape."""
         raise NotImplementedError
 
-    def _own_leaf_grads(self, nodes: list[Node], grads: list[Any]) -> None:
-        """Make each leaf's gradient an object of its own, before it becomes ``.grad``.
+    def _own_leaf_grads(self, nodes: list[Node], before: list[Any]) -> None:
+        """After ``backward``: make each leaf's ``.grad`` an object of its own.
 
-        ``grads[i]`` is the gradient of ``nodes[i]``; replace it in place where needed.
-
-        Optimizers and gradient clipping change a parameter's ``.grad`` in place, so it must not
-        be shared with another node. Numbers never are; data types whose gradients are mutable
-        (arrays) override this.
+        ``nodes`` are the nodes the pass reached, ``before[i]`` the ``.grad`` of ``nodes[i]``
+        before it. Optimizers and gradient clipping change a parameter's ``.grad`` in place, so
+        it must not be shared with another node. Numbers never are; data types whose gradients
+        are mutable (arrays) override this.
         """
 
 
@@ -279,15 +288,21 @@ def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
             saved.append(node)
             saved.append(node._pass)
         node._pass = mark
-        parents = node._parents
-        if not parents:  # a leaf: nothing to place before it, so no exit marker
+        a = node._a
+        if a is None:  # a leaf: nothing to place before it, so no exit marker
             order.append(node)
             continue
         stack.append(node)
         stack.append(None)
-        for p in parents:
-            if p._pass is not mark:
-                stack.append(p)
+        if a._pass is not mark:
+            stack.append(a)
+        b = node._b
+        if b is not None:
+            if b._pass is not mark:
+                stack.append(b)
+            for p in node._rest:
+                if p._pass is not mark:
+                    stack.append(p)
     _mode.walks += 1  # (a walk that failed above left only marks nobody else looks for)
     return order, saved
 
@@ -313,10 +328,15 @@ Observer = Callable[[Node, Any, Sequence[Any]], None]
 
 
 def _chain_rule(
-    root: Node, seed: Any, create_graph: bool, observe: Observer | None
+    root: Node, seed: Any, create_graph: bool, observe: Observer | None, accumulate: bool = False
 ) -> tuple[list[Node], list[Any]]:
     """The backward pass: the nodes ``d root / d node`` reaches, ``root`` first and the inputs
     last (reverse topological order), and that gradient for each.
+
+    With ``accumulate`` (``backward()``), each gradient is added into the node's ``.grad`` as
+    soon as it is complete, while the node is at hand (a second loop over the graph would cost
+    a quarter of the pass), and the second list holds what ``.grad`` was before: a pass that
+    fails puts it back, so that no ``.grad`` changes.
 
     Nodes are visited in reverse topological order, so when a node is reached every consumer
     has already added its contribution and the node's gradient is complete. Gradients are
@@ -339,9 +359,14 @@ def _chain_rule(
                 if g is mark:  # no gradient reaches it (an op gave None for every path)
                     continue
                 nodes.append(node)
-                grads.append(g)
-                parents = node._parents
-                if not parents:
+                if accumulate:
+                    old = node.grad
+                    grads.append(old)
+                    node.grad = g if old is None else old + g
+                else:
+                    grads.append(g)
+                a = node._a
+                if a is None:  # a leaf
                     continue
                 fn = node._fn
                 try:
@@ -349,18 +374,30 @@ def _chain_rule(
                 except (ArithmeticError, ValueError) as exc:
                     if isinstance(exc, DomainError):
                         raise
-                    raise DomainError(fn.name, parents, str(exc), phase="backward") from None
+                    raise DomainError(fn.name, node.parents, str(exc), phase="backward") from None
                 if observe is not None:
                     observe(node, g, contributions)
-                for p, c in zip(parents, contributions):
-                    if c is None:  # the op says this parent (a constant) needs no gradient
-                        continue
-                    acc = p._pass
-                    p._pass = c if acc is mark else acc + c
+                _add(a, contributions[0], mark)
+                b = node._b
+                if b is not None:
+                    _add(b, contributions[1], mark)
+                    for i, p in enumerate(node._rest):
+                        _add(p, contributions[i + 2], mark)
         finished = True
         return nodes, grads
     finally:
         _unwalk(order if not finished else [], saved)
+        if accumulate and not finished:
+            for node, old in zip(nodes, grads):
+                node.grad = old
+
+
+def _add(parent: Node, contribution: Any, mark: object) -> None:
+    """Add one consumer's contribution to ``parent``'s gradient in this pass (see ``_chain_rule``)."""
+    if contribution is None:  # the op says this parent (a constant) needs no gradient
+        return
+    acc = parent._pass
+    parent._pass = contribution if acc is mark else acc + contribution
 
 
 def backprop(

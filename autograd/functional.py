@@ -99,7 +99,7 @@ def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray
 
 
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    (logits,) = node._parents
+    (logits,) = node.parents
     _, residual, picked = node._arg  # softmax - onehot, from the forward pass
     m = len(picked)
     if symbolic:

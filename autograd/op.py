@@ -78,10 +78,10 @@ class Op:
         that the derivatives themselves can be differentiated.
         """
         if symbolic:
-            ins: Sequence[Any] = node._parents
+            ins: Sequence[Any] = node.parents
             out: Any = node
         else:
-            ins = [p.data for p in node._parents]
+            ins = [p.data for p in node.parents]
             out = node.data
         if self.variadic:
             return self.local(ins, out, node._arg) if self.has_arg else self.local(ins, out)
@@ -101,13 +101,14 @@ class Op:
         # The common arities spelled out: this runs once per node of every backward pass.
         local = self.local
         arity = self.arity
-        parents = node._parents
         if arity == 2:
-            a, b = parents[0], parents[1]
+            a, b = node._a, node._b
+            assert a is not None and b is not None
             d = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
             return (grad * d[0], grad * d[1])
         if arity == 1:
-            x = parents[0]
+            x = node._a
+            assert x is not None
             if self.has_arg:
                 d = local(x, node, node._arg) if symbolic else local(x.data, node.data, node._arg)
             else:

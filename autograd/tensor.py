@@ -133,7 +133,7 @@ class Tensor(Node):
 
     def __repr__(self) -> str:
         name = f"{self.name}, " if self.name else ""
-        op = f", op={self.op!r}" if self._parents else ""
+        op = f", op={self.op!r}" if self._a is not None else ""
         return f"Tensor({name}shape={self.shape}, dtype={self.dtype}{op})"
 
     # -- ops --------------------------------------------------------------------------------
@@ -307,18 +307,20 @@ class Tensor(Node):
         zeros = np.zeros_like(self.data)
         return self._lift(zeros) if symbolic else zeros
 
-    def _own_leaf_grads(self, nodes: list[Node], grads: list[Any]) -> None:
+    def _own_leaf_grads(self, nodes: list[Node], before: list[Any]) -> None:
         # The chain rule shares arrays where it can: an op whose local derivative is 1 passes
         # the same array to both inputs (``a + b``), and reshape/transpose pass views. A leaf
-        # (a parameter) gets a copy when its gradient is shared or a view, so that an in-place
-        # update of one parameter's .grad never changes another's. Constants (plain numbers and
-        # arrays mixed into ops) are no parameters: they keep what they get.
-        ids = [id(g) for g in grads]
-        for i, (node, g) in enumerate(zip(nodes, grads)):
-            if node._parents or node._fn is CONSTANT or node.grad is not None or g.__class__ is not np.ndarray:
-                continue  # (a .grad already there gets g added into a new array anyway)
+        # (a parameter) gets a copy when its new .grad is a view or also another node's .grad,
+        # so that an in-place update of one parameter's .grad never changes another's. A .grad
+        # that was there before got the gradient added into a new array. Constants (plain
+        # numbers and arrays mixed into ops) are no parameters: they keep what they get.
+        ids = [id(node.grad) for node in nodes]
+        for node, old in zip(nodes, before):
+            g = node.grad
+            if node._a is not None or node._fn is CONSTANT or old is not None or g.__class__ is not np.ndarray:
+                continue
             if g.base is not None or ids.count(id(g)) > 1:
-                grads[i] = g.copy()
+                node.grad = g.copy()
 
 
 def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:

@@ -48,7 +48,7 @@ def _elementwise(scalar: Op, forward: Callable[..., Any], *, constant: bool = Fa
 
     # One step per arity, written out: it runs once per node of every backward pass.
     def vjp_1(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-        (a,) = node._parents
+        (a,) = node.parents
         if fixed:
             (d,) = fixed
         else:
@@ -57,7 +57,7 @@ def _elementwise(scalar: Op, forward: Callable[..., Any], *, constant: bool = Fa
         return (_times(g, d),)  # a unary op keeps its input's shape: nothing to sum back
 
     def vjp_2(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-        a, b = node._parents
+        a, b = node.parents
         if fixed:
             da, db = fixed
         else:
@@ -133,7 +133,7 @@ def _swap(x: Any) -> Any:
 
 
 def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    a, b = node._parents
+    a, b = node.parents
     A: Any = a if symbolic else a.data  # both have ndim, shape and @
     B: Any = b if symbolic else b.data
     batched = A.ndim > 2 or B.ndim > 2  # only then can numpy have broadcast (batch) axes to sum back
@@ -157,7 +157,7 @@ MATMUL = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @
 def _expand(g: Any, node: Node) -> Any:
     """The gradient of a reduction, spread back over the reduced axes of the input."""
     axis, keepdims = node._arg
-    shape = node._parents[0].data.shape
+    shape = node.parents[0].data.shape
     if not keepdims and axis is not None:
         reduced = _axes(axis, len(shape))
         g = g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
@@ -188,12 +188,12 @@ def _max_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
 
 
 def _reduced_count(node: Node) -> int:
-    x = node._parents[0].data
+    x = node.parents[0].data
     return x.size // max(1, np.asarray(node.data).size)
 
 
 def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    x = node._parents[0].data
+    x = node.parents[0].data
     axis, _ = node._arg
     top = np.maximum.reduce(x, axis=axis, keepdims=True)  # ufunc reductions: np.max and .sum wrap them in Python
     mask = (x == top).astype(x.dtype)
@@ -209,7 +209,7 @@ MAX = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} 
          has_arg=True, vjp=_max_vjp)
 RESHAPE = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
              ("reshape d{out} back to the shape of {a}",), has_arg=True,
-             vjp=lambda node, g, symbolic: (g.reshape(node._parents[0].data.shape),))
+             vjp=lambda node, g, symbolic: (g.reshape(node.parents[0].data.shape),))
 TRANSPOSE = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
                ("transpose d{out} back",), has_arg=True,
                vjp=lambda node, g, symbolic: (g.transpose(tuple(np.argsort(node._arg))),))
@@ -238,7 +238,7 @@ def _scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
 
 GETITEM = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
              ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
-             vjp=lambda node, g, symbolic: (_scatter(g, node._arg, node._parents[0].data.shape),))
+             vjp=lambda node, g, symbolic: (_scatter(g, node._arg, node.parents[0].data.shape),))
 
 
 def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
@@ -246,7 +246,7 @@ def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     ndim = node.data.ndim
     axis %= ndim
     pieces, start = [], 0
-    for p in node._parents:
+    for p in node.parents:
         stop = start + (1 if stacked else p.data.shape[axis])
         # basic slicing, so that under create_graph the pieces are graph nodes (getitem)
         pieces.append(g[(slice(None),) * axis + (slice(start, stop),)].reshape(p.data.shape))

@@ -113,7 +113,7 @@ class Value(Node):
 
     def __repr__(self) -> str:
         name = f"{self.name}=" if self.name else ""
-        op = f", op={self.op!r}" if self._parents else ""
+        op = f", op={self.op!r}" if self._a is not None else ""
         return f"Value({name}{self.data:.6g}, grad={_grad_repr(self.grad)}{op})"
 
     # -- arithmetic ---------------------------------------------------------------------

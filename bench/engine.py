@@ -73,19 +73,16 @@ def build(value: Callable[[float], Any], plan: Plan) -> Any:
     return out
 
 
-def timed(value: Callable[[float], Any], plan: Plan, repeat: int) -> tuple[float, float]:
-    best_fwd = best_total = float("inf")
-    for _ in range(repeat):
-        gc.collect()
-        t0 = time.perf_counter()
-        out = build(value, plan)
-        t1 = time.perf_counter()
-        out.backward()
-        t2 = time.perf_counter()
-        best_fwd = min(best_fwd, t1 - t0)
-        best_total = min(best_total, t2 - t0)
-        del out
-    return best_fwd, best_total
+def timed(value: Callable[[float], Any], plan: Plan) -> tuple[float, float]:
+    """One forward and one forward+backward time, in seconds, from a collected heap."""
+    gc.collect()
+    t0 = time.perf_counter()
+    out = build(value, plan)
+    t1 = time.perf_counter()
+    out.backward()
+    t2 = time.perf_counter()
+    del out
+    return t1 - t0, t2 - t0
 
 
 def memory(value: Callable[[float], Any], plan: Plan) -> int:
@@ -127,10 +124,14 @@ def main(argv: list[str] | None = None) -> None:
     plan = make_plan(args.ops)
     n = len(plan.steps) + len(plan.inputs) - 1
     engines = {"chainrule": Value, "micrograd 0.1.0": MicroValue}
-    rows = {}
-    for name, cls in engines.items():
-        fwd, total = timed(cls, plan, args.repeat)
-        rows[name] = (fwd, total, memory(cls, plan) / n)
+    # Rounds alternate between the engines, so that both meet the same state of a shared
+    # machine (its speed drifts by tens of percent over a minute here); best of the rounds.
+    best = {name: (float("inf"), float("inf")) for name in engines}
+    for _ in range(args.repeat):
+        for name, cls in engines.items():
+            fwd, total = timed(cls, plan)
+            best[name] = (min(best[name][0], fwd), min(best[name][1], total))
+    rows = {name: (*best[name], memory(cls, plan) / n) for name, cls in engines.items()}
     ours, theirs = rows["chainrule"], rows["micrograd 0.1.0"]
     python = sys.version.split()[0]
     print(f"random scalar graph: {n:,} ops (+, *, * const, relu, **2), best of {args.repeat}, Python {python}")

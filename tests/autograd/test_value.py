@@ -213,6 +213,19 @@ def test_undefined_derivative_is_a_domain_error_in_backward() -> None:
     assert info.value.phase == "backward"
 
 
+def test_a_failed_backward_changes_no_grad() -> None:
+    # backward() writes each .grad as the pass reaches it: a failure further down puts them back
+    x, z = Value(0.0, name="x"), Value(2.0, name="z")
+    u = x.sqrt() * 3
+    y = u * z + z
+    nodes = [x, z, u, y]
+    for n in nodes:
+        n.grad = 0.5
+    with pytest.raises(DomainError, match="sqrt"):
+        y.backward()  # fails at sqrt, after y, u and z had theirs added
+    assert [n.grad for n in nodes] == [0.5] * 4
+
+
 def test_nan_and_inf_data_propagate() -> None:
     n = Value(math.nan) * 2 + 1
     assert math.isnan(n.data)
