@@ -129,6 +129,9 @@ class Node:
         grad: the accumulated derivative of every output ``backward()`` was called on,
             with respect to this node.
         name: an optional label, shown in errors, traces and pictures.
+
+    Data types (``Value``, ``Tensor``, a user's own) subclass it and call ``Node.__init__``
+    from their constructors: in the compiled build the slots exist only once it has run.
     """
 
     # The op's inputs: the first two in slots of their own, any more in ``_rest`` (``parents``

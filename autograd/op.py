@@ -38,6 +38,10 @@ class Op:
         variadic: whether the op takes any number of inputs; ``local`` then receives them as
             one sequence, and ``formulas`` holds a single formula applied to each input.
         template: how to write the operation itself, e.g. ``"{a} * {b}"``.
+        vjp: the op's own chain-rule step, ``vjp(node, grad, symbolic)`` -> each parent's
+            contribution, for ops whose inputs are arrays of other shapes than the output
+            (``@``, broadcasting, reductions); by default :meth:`vjp` multiplies ``grad`` by
+            :meth:`partials`.
     """
 
     __slots__ = (
