@@ -31,6 +31,14 @@ def _pure_requested() -> bool:
     return os.environ.get("CHAINRULE_PURE", "") not in ("", "0")
 
 
+def _remove_binaries(paths: list[str]) -> None:
+    """Delete compiled modules: those a failed build wrote, and those an earlier build left in
+    the source tree (an editable install imports them, in place of the ``.py`` files)."""
+    here = Path(__file__).resolve().parent / "autograd"
+    for path in [*map(Path, paths), *here.glob("*.so"), *here.glob("*.pyd")]:
+        path.unlink(missing_ok=True)
+
+
 class OptionalBuildExt(build_ext):
     """``build_ext`` that falls back to pure Python when the C build fails.
 
@@ -43,20 +51,24 @@ class OptionalBuildExt(build_ext):
             super().run()
         except Exception as exc:  # the compiler's errors come in several classes, all final here
             _warn(f"compiling with mypyc failed ({exc})")
-            for path in self.get_outputs():
-                Path(path).unlink(missing_ok=True)
+            _remove_binaries(self.get_outputs())
 
 
 def ext_modules() -> list[Any]:
     if _pure_requested():
+        _remove_binaries([])
         return []
     try:
         from mypyc.build import mypycify
+
+        # One shared library for the four modules, inside the package: autograd/_compiled__mypyc*.so
+        return list(mypycify(COMPILED, opt_level="3", group_name="autograd._compiled"))
     except ImportError:
         _warn("mypyc (part of mypy) is not installed")
-        return []
-    # One shared library for the four modules, inside the package: autograd/_compiled__mypyc*.so
-    return list(mypycify(COMPILED, opt_level="3", group_name="autograd._compiled"))
+    except SystemExit:  # mypycify exits on a type error (a newer mypy may find new ones)
+        _warn("mypyc found type errors (printed above)")
+    _remove_binaries([])
+    return []
 
 
 setup(ext_modules=ext_modules(), cmdclass={"build_ext": OptionalBuildExt})

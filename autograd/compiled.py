@@ -2,8 +2,11 @@
 
 Installing chainrule compiles ``autograd/engine.py``, ``op.py``, ``ops.py`` and ``value.py`` with
 mypyc where it can (see ``setup.py``): the same source files, turned into C extension modules that
-Python imports in place of the ``.py`` files beside them. They behave the same; the compiled build
-is about twice as fast on scalar graphs.
+Python imports in place of the ``.py`` files beside them. They compute the same numbers, bit for
+bit; the compiled build is about twice as fast on scalar graphs. One difference: compiled code
+checks the annotated types of arguments on entry, so a flag such as ``create_graph`` must be a
+real ``bool`` there (``create_graph=1`` is a ``TypeError``), and a few type errors are worded by
+that check rather than by chainrule.
 
 Set ``CHAINRULE_PURE=1`` in the environment before the first ``import autograd`` to run the
 Python source anyway: to step through ``backward`` in a debugger, or to try an edit to the engine

@@ -78,7 +78,7 @@ def is_grad_enabled() -> bool:
 class _GradModeContext:
     """Sets grad mode for a ``with`` block and restores the previous mode on exit.
 
-    A class, not ``@contextmanager``: ``backward`` enters two per pass, and a generator-based
+    A class, not ``@contextmanager``: ``backward`` enters one per pass, and a generator-based
     context costs several microseconds, as much as a whole chain-rule step of a small Tensor.
     """
 
@@ -280,33 +280,37 @@ def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
     # below it can be. (Plain method calls, not bound-method aliases: the compiled build
     # turns these into direct C calls.)
     stack: list[Node | None] = [root]
-    while stack:
-        node = stack.pop()
-        if node is None:
-            order.append(cast(Node, stack.pop()))
-            continue
-        if node._pass is mark:  # pushed by two consumers before either reached it
-            continue
-        if nested:
-            saved.append(node)
-            saved.append(node._pass)
-        node._pass = mark
-        a = node._a
-        if a is None:  # a leaf: nothing to place before it, so no exit marker
-            order.append(node)
-            continue
-        stack.append(node)
-        stack.append(None)
-        if a._pass is not mark:
-            stack.append(a)
-        b = node._b
-        if b is not None:
-            if b._pass is not mark:
-                stack.append(b)
-            for p in node._rest:
-                if p._pass is not mark:
-                    stack.append(p)
-    _mode.walks += 1  # (a walk that failed above left only marks nobody else looks for)
+    try:
+        while stack:
+            node = stack.pop()
+            if node is None:
+                order.append(cast(Node, stack.pop()))
+                continue
+            if node._pass is mark:  # pushed by two consumers before either reached it
+                continue
+            if nested:
+                saved.append(node)
+                saved.append(node._pass)
+            node._pass = mark
+            a = node._a
+            if a is None:  # a leaf: nothing to place before it, so no exit marker
+                order.append(node)
+                continue
+            stack.append(node)
+            stack.append(None)
+            if a._pass is not mark:
+                stack.append(a)
+            b = node._b
+            if b is not None:
+                if b._pass is not mark:
+                    stack.append(b)
+                for p in node._rest:
+                    if p._pass is not mark:
+                        stack.append(p)
+    except BaseException:  # (an interrupt, say): an enclosing pass gets its slots back
+        _restore(saved)
+        raise
+    _mode.walks += 1
     return order, saved
 
 
@@ -316,6 +320,10 @@ def _unwalk(order: list[Node], saved: list[Any]) -> None:
     _mode.walks -= 1
     for node in order:
         node._pass = None
+    _restore(saved)
+
+
+def _restore(saved: list[Any]) -> None:
     for i in range(0, len(saved), 2):
         saved[i]._pass = saved[i + 1]
 

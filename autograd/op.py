@@ -75,6 +75,14 @@ class Op:
     def __repr__(self) -> str:
         return f"<Op {self.name} {self.symbol!r}>"
 
+    # A record is shared by all nodes of its op and recognised by identity (``fn is LEAF``):
+    # copying a graph or a model (``copy.deepcopy``) shares it too.
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Op:
+        return self
+
     def partials(self, node: Node, symbolic: bool = False) -> Sequence[Any]:
         """The local derivatives of ``node`` with respect to each of its parents.
 

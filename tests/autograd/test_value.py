@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from fractions import Fraction
+from typing import Any, cast
 
 import numpy as np
 import pytest
 
-from autograd import DomainError, Value, enable_grad, grad, is_grad_enabled, no_grad, sum_, zero_grad
+from autograd import (
+    DomainError,
+    Value,
+    backprop,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    ops,
+    sum_,
+    topological_order,
+    zero_grad,
+)
 from autograd.testing import GradcheckError, gradcheck, numerical_diff
 
 
@@ -290,3 +304,31 @@ def test_repr_and_comparisons() -> None:
     assert y > x and x < 3 and x >= 2 and x <= 2.0
     assert x != Value(2.0)  # equality is identity: Values are graph nodes and dict keys
     assert max(x, Value(1.0)) is x and float(y) == 6.0
+
+
+def test_a_deep_copy_is_an_independent_graph_with_the_same_ops() -> None:
+    x = Value(0.5, name="x")
+    y = (x * 3).tanh() + x
+    y2 = copy.deepcopy(y)
+    (x2,) = [n for n in topological_order(y2) if n.name == "x"]
+    y2.backward()
+    assert x.grad == 0.0 and x2.grad == pytest.approx(3 * (1 - math.tanh(1.5) ** 2) + 1)
+    assert y2.parents[0].op == "tanh" and y2.parents[0].grad_fn is y.parents[0].grad_fn  # records are shared
+
+
+def test_a_walk_that_fails_inside_a_pass_gives_the_pass_its_slots_back() -> None:
+    # an observer (the step-by-step trace is one) walks another graph mid-pass, and that walk
+    # fails: the outer pass must still find its own partial sums
+    x = Value(2.0, name="x")
+    u = x * x
+    y = u * 3 + u
+    w = Value(1.0, _fn=ops.SUM, _parents=(x, x, x))
+    w._rest = cast(Any, (object(),))  # not a node: the walk fails on it, after it marked u and x
+    broken = Value(1.0, _fn=ops.ADD, _parents=(w, u))
+
+    def observe(node: Any, g: Any, contributions: Any) -> None:
+        with pytest.raises((AttributeError, TypeError)):  # (the compiled build checks the type)
+            topological_order(broken)
+
+    grads = backprop(y, observe=observe)
+    assert grads[x] == 4 * 2.0 * 2 and grads[u] == 4.0
