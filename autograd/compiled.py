@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import math
 import os
 import sys
 import warnings
@@ -28,6 +29,7 @@ from types import ModuleType
 __all__ = ["PURE_REQUESTED", "compiled_modules", "warn_if_stale"]
 
 _PACKAGE = Path(__file__).resolve().parent
+_SUFFIXES = tuple(importlib.machinery.EXTENSION_SUFFIXES)  # what a compiled module's file ends with
 
 PURE_REQUESTED: bool = os.environ.get("CHAINRULE_PURE", "") not in ("", "0")
 """``CHAINRULE_PURE`` was set (to anything but ``0``) when ``autograd`` was first imported."""
@@ -48,12 +50,11 @@ class _SourceFirst(importlib.abc.MetaPathFinder):
 
 def compiled_modules() -> list[str]:
     """The ``autograd`` modules imported so far that run compiled, e.g. ``["autograd.engine", …]``."""
-    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
     found = []
     for name, module in list(sys.modules.items()):
         file = Path(str(getattr(module, "__file__", "")))
         # (the shared library the compiled modules link to has no source of its own: not listed)
-        if name.startswith("autograd.") and file.name.endswith(suffixes) and _source(name).is_file():
+        if name.startswith("autograd.") and file.name.endswith(_SUFFIXES) and _source(name).is_file():
             found.append(name)
     return sorted(found)
 
@@ -65,14 +66,15 @@ def _source(name: str) -> Path:
 def warn_if_stale() -> None:
     """Warn when a compiled module is older than its source: the edit is not what runs."""
     modules = compiled_modules()
+    if not modules:
+        return
     # The code lives in one shared library beside the modules' thin shims, and a rebuild rewrites
     # only the files whose content changed: the build time is that of the newest binary.
-    suffixes = tuple(importlib.machinery.EXTENSION_SUFFIXES)
-    built = max((f.stat().st_mtime for f in _PACKAGE.iterdir() if f.name.endswith(suffixes)), default=None)
+    built = max((f.stat().st_mtime for f in _PACKAGE.iterdir() if f.name.endswith(_SUFFIXES)), default=math.inf)
     for name in modules:
         source = _source(name)
         # A second of slack: installing a wheel writes all the files in one go, in no set order.
-        if built is not None and source.stat().st_mtime > built + 1.0:
+        if source.stat().st_mtime > built + 1.0:
             warnings.warn(
                 f"{source} changed after it was compiled, so the old compiled code runs: rebuild "
                 "(pip install -e ., or make) or set CHAINRULE_PURE=1 to run the source",
