@@ -7,9 +7,10 @@ PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip --disable-pip-version-check -q
 OUT    ?= out
 PYTEST_ARGS ?=
-# The engine's hot modules, compiled with mypyc when chainrule is installed (setup.py): an edit to
+# The engine's hot modules (setup.py's COMPILED), compiled with mypyc when chainrule is installed (setup.py): an edit to
 # one of them reinstalls, so that the compiled code never lags behind the source.
-COMPILED = autograd/engine.py autograd/op.py autograd/ops.py autograd/value.py
+COMPILED = autograd/engine.py autograd/op.py autograd/ops.py autograd/value.py \
+           autograd/tensor.py autograd/tensor_ops.py autograd/functional.py
 
 .PHONY: demo test lint typecheck browser bench clean
 

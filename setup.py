@@ -3,8 +3,9 @@
 Everything else about the package lives in ``pyproject.toml``. The modules listed in ``COMPILED``
 are the ones every op and every backward step runs through. mypyc turns the same source files
 into C extension modules, which Python imports in place of the ``.py`` files beside them: about
-2x faster on scalar graphs, same behaviour (``autograd/compiled.py`` tells which build runs, and
-``CHAINRULE_PURE=1`` at run time imports the source instead).
+2x faster on scalar graphs, a few microseconds less per op on tensors, same behaviour
+(``autograd/compiled.py`` tells which build runs, and ``CHAINRULE_PURE=1`` at run time imports
+the source instead).
 
 The compiled build is optional. Set ``CHAINRULE_PURE=1`` while installing to skip it; without
 mypyc or without a C compiler the install goes on as pure Python, with a warning.
@@ -20,7 +21,10 @@ from typing import Any
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-COMPILED = ["autograd/engine.py", "autograd/op.py", "autograd/ops.py", "autograd/value.py"]
+COMPILED = [
+    "autograd/engine.py", "autograd/op.py", "autograd/ops.py", "autograd/value.py",
+    "autograd/tensor.py", "autograd/tensor_ops.py", "autograd/functional.py",
+]
 
 
 def _warn(message: str) -> None:
@@ -61,7 +65,7 @@ def ext_modules() -> list[Any]:
     try:
         from mypyc.build import mypycify
 
-        # One shared library for the four modules, inside the package: autograd/_compiled__mypyc*.so
+        # One shared library for all of them, inside the package: autograd/_compiled__mypyc*.so
         return list(mypycify(COMPILED, opt_level="3", group_name="autograd._compiled"))
     except ImportError:
         _warn("mypyc (part of mypy) is not installed")

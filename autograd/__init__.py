@@ -5,10 +5,10 @@ from autograd import (
     functional,
 )
 from autograd.engine import backprop, enable_grad, grad, is_grad_enabled, no_grad, topological_order, zero_grad
-from autograd.errors import DomainError
+from autograd.errors import AnomalyError, DomainError
 from autograd.functional import cross_entropy, log_softmax, softmax
 from autograd.op import Op
-from autograd.tensor import AnomalyError, Tensor, concatenate, detect_anomaly, stack
+from autograd.tensor import Tensor, concatenate, detect_anomaly, stack
 from autograd.value import Value, max_, min_, sum_
 
 max = max_  # noqa: A001 - the issue's names; left out of __all__ so star-imports keep the builtins

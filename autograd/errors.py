@@ -1,8 +1,9 @@
 """The engine's exceptions.
 
-One class for "this op is undefined at these inputs": it is both a ``ValueError`` (a bad
+``DomainError`` is the one class for "this op is undefined at these inputs": it is both a ``ValueError`` (a bad
 argument) and an ``ArithmeticError`` (what Python raises for ``1 / 0``), so callers may catch
-whichever their code already expects.
+whichever their code already expects. ``AnomalyError`` is what :func:`autograd.detect_anomaly`
+raises for a NaN or an infinity in a tensor.
 """
 
 from __future__ import annotations
@@ -40,3 +41,7 @@ class DomainError(ValueError, ArithmeticError):
         shown = ", ".join(describe(x) for x in operands)
         where = "" if phase == "forward" else "the derivative of "
         super().__init__(f"{where}{op}({shown}) is undefined: {reason}")
+
+
+class AnomalyError(FloatingPointError):
+    """Inside :func:`autograd.detect_anomaly`: an op produced a NaN or an infinity."""

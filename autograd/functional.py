@@ -10,22 +10,22 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, SupportsIndex
 
 import numpy as np
 
 from autograd.engine import Node, is_grad_enabled
 from autograd.op import Op
-from autograd.tensor import Tensor, _make
+from autograd.tensor import Tensor, _ints, _make
 from autograd.value import Value, sum_
 
 
-def _softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
+def _softmax_array(x: np.ndarray, axis: SupportsIndex) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _log_softmax_array(x: np.ndarray, axis: int) -> np.ndarray:
+def _log_softmax_array(x: np.ndarray, axis: SupportsIndex) -> np.ndarray:
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -117,9 +117,10 @@ CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lam
 """Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
 
 
-def softmax(x: Any, axis: int = -1) -> Any:
+def softmax(x: Any, axis: SupportsIndex = -1) -> Any:
     """``exp(x) / sum(exp(x))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
     if isinstance(x, Tensor):
+        axis = _ints("softmax", (axis,))[0]
         return _make(SOFTMAX, _softmax_array(x.data, axis), (x,), axis)
     values = _values(x)
     top = max(v.data for v in values)
@@ -128,9 +129,10 @@ def softmax(x: Any, axis: int = -1) -> Any:
     return [e / total for e in exps]
 
 
-def log_softmax(x: Any, axis: int = -1) -> Any:
+def log_softmax(x: Any, axis: SupportsIndex = -1) -> Any:
     """``x - log(sum(exp(x)))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
     if isinstance(x, Tensor):
+        axis = _ints("log_softmax", (axis,))[0]
         return _make(LOG_SOFTMAX, _log_softmax_array(x.data, axis), (x,), axis)
     values = _values(x)
     top = max(v.data for v in values)

@@ -99,34 +99,34 @@ def _elu(x: float, alpha: float) -> float:
 
 
 # fmt: off
-ADD:        Final = Op("add", "+", operator.add, lambda a, b, out: (1.0, 1.0), ("1", "1"), template="{a} + {b}")
-SUB:        Final = Op("sub", "-", operator.sub, lambda a, b, out: (1.0, -1.0), ("1", "-1"), template="{a} - {b}")
-MUL:        Final = Op("mul", "*", operator.mul, lambda a, b, out: (b, a), ("{b}", "{a}"), template="{a} * {b}")
-DIV:        Final = Op("div", "/", operator.truediv, lambda a, b, out: (1.0 / b, -out / b),
-                       ("1/{b}", "-{a}/{b}^2"), template="{a} / {b}")
-NEG:        Final = Op("neg", "neg", operator.neg, lambda a, out: (-1.0,), ("-1",), template="-{a}")
-POW:        Final = Op("pow", "**", math.pow, lambda a, out, p: (p * a ** (p - 1),), ("{p}*{a}^({p}-1)",),
-                       has_arg=True, template="{a}**{p}")
-POW_VALUE:  Final = Op("pow", "**", math.pow, _pow_value_local, ("{b}*{a}^({b}-1)", "{out}*log({a})"),
-                       template="{a}**{b}")
-EXP:        Final = Op("exp", "exp", math.exp, lambda a, out: (out,), ("exp({a})",))
-LOG:        Final = Op("log", "log", math.log, lambda a, out: (1.0 / a,), ("1/{a}",))
-SQRT:       Final = Op("sqrt", "sqrt", math.sqrt, lambda a, out: (0.5 / out,), ("1/(2*sqrt({a}))",))
-SIN:        Final = Op("sin", "sin", math.sin, lambda a, out: (cos(a),), ("cos({a})",))
-COS:        Final = Op("cos", "cos", math.cos, lambda a, out: (-sin(a),), ("-sin({a})",))
-TANH:       Final = Op("tanh", "tanh", math.tanh, lambda a, out: (1.0 - out * out,), ("1 - {out}^2",))
-SIGMOID:    Final = Op("sigmoid", "sigmoid", sigmoid_forward, lambda a, out: (out * (1.0 - out),),
-                       ("{out}*(1 - {out})",))
-RELU:       Final = Op("relu", "relu", lambda a: a if a > 0 else 0.0, lambda a, out: (step(a),),
-                       ("1 if {a} > 0 else 0",))
-LEAKY_RELU: Final = Op("leaky_relu", "leaky_relu", _leaky_relu, lambda a, out, p: (step(a, p),),
-                       ("1 if {a} > 0 else {p}",), has_arg=True, template="leaky_relu({a}, {p})")
-ELU:        Final = Op("elu", "elu", _elu, lambda a, out, p: (step(a) + (1.0 - step(a)) * (out + p),),
-                       ("1 if {a} > 0 else {out} + {p}",), has_arg=True, template="elu({a}, {p})")
-ABS:        Final = Op("abs", "abs", abs, lambda a, out: (sign(a),), ("sign({a})",))
-SUM:        Final = Op("sum", "sum", _sum_forward, lambda xs, out: (1.0,) * len(xs), ("1",), variadic=True)
-MAX:        Final = Op("max", "max", _max_forward, _pick, ("1 if {x} is the max else 0",), variadic=True)
-MIN:        Final = Op("min", "min", _min_forward, _pick, ("1 if {x} is the min else 0",), variadic=True)
+ADD:        Final[Op] = Op("add", "+", operator.add, lambda a, b, out: (1.0, 1.0), ("1", "1"), template="{a} + {b}")
+SUB:        Final[Op] = Op("sub", "-", operator.sub, lambda a, b, out: (1.0, -1.0), ("1", "-1"), template="{a} - {b}")
+MUL:        Final[Op] = Op("mul", "*", operator.mul, lambda a, b, out: (b, a), ("{b}", "{a}"), template="{a} * {b}")
+DIV:        Final[Op] = Op("div", "/", operator.truediv, lambda a, b, out: (1.0 / b, -out / b),
+                           ("1/{b}", "-{a}/{b}^2"), template="{a} / {b}")
+NEG:        Final[Op] = Op("neg", "neg", operator.neg, lambda a, out: (-1.0,), ("-1",), template="-{a}")
+POW:        Final[Op] = Op("pow", "**", math.pow, lambda a, out, p: (p * a ** (p - 1),), ("{p}*{a}^({p}-1)",),
+                           has_arg=True, template="{a}**{p}")
+POW_VALUE:  Final[Op] = Op("pow", "**", math.pow, _pow_value_local, ("{b}*{a}^({b}-1)", "{out}*log({a})"),
+                           template="{a}**{b}")
+EXP:        Final[Op] = Op("exp", "exp", math.exp, lambda a, out: (out,), ("exp({a})",))
+LOG:        Final[Op] = Op("log", "log", math.log, lambda a, out: (1.0 / a,), ("1/{a}",))
+SQRT:       Final[Op] = Op("sqrt", "sqrt", math.sqrt, lambda a, out: (0.5 / out,), ("1/(2*sqrt({a}))",))
+SIN:        Final[Op] = Op("sin", "sin", math.sin, lambda a, out: (cos(a),), ("cos({a})",))
+COS:        Final[Op] = Op("cos", "cos", math.cos, lambda a, out: (-sin(a),), ("-sin({a})",))
+TANH:       Final[Op] = Op("tanh", "tanh", math.tanh, lambda a, out: (1.0 - out * out,), ("1 - {out}^2",))
+SIGMOID:    Final[Op] = Op("sigmoid", "sigmoid", sigmoid_forward, lambda a, out: (out * (1.0 - out),),
+                           ("{out}*(1 - {out})",))
+RELU:       Final[Op] = Op("relu", "relu", lambda a: a if a > 0 else 0.0, lambda a, out: (step(a),),
+                           ("1 if {a} > 0 else 0",))
+LEAKY_RELU: Final[Op] = Op("leaky_relu", "leaky_relu", _leaky_relu, lambda a, out, p: (step(a, p),),
+                           ("1 if {a} > 0 else {p}",), has_arg=True, template="leaky_relu({a}, {p})")
+ELU:        Final[Op] = Op("elu", "elu", _elu, lambda a, out, p: (step(a) + (1.0 - step(a)) * (out + p),),
+                           ("1 if {a} > 0 else {out} + {p}",), has_arg=True, template="elu({a}, {p})")
+ABS:        Final[Op] = Op("abs", "abs", abs, lambda a, out: (sign(a),), ("sign({a})",))
+SUM:        Final[Op] = Op("sum", "sum", _sum_forward, lambda xs, out: (1.0,) * len(xs), ("1",), variadic=True)
+MAX:        Final[Op] = Op("max", "max", _max_forward, _pick, ("1 if {x} is the max else 0",), variadic=True)
+MIN:        Final[Op] = Op("min", "min", _min_forward, _pick, ("1 if {x} is the min else 0",), variadic=True)
 # fmt: on
 
 SCALAR_OPS: tuple[Op, ...] = (ADD, SUB, MUL, DIV, NEG, POW, POW_VALUE, EXP, LOG, SQRT, SIN, COS,

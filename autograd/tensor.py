@@ -14,19 +14,17 @@ the data and return plain boolean arrays.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, ClassVar, SupportsIndex
 
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import CONSTANT, LEAF, Node
+from autograd.engine import CONSTANT, LEAF, Node, mypyc_attr
+from autograd.errors import AnomalyError
 from autograd.op import Op
-
-
-class AnomalyError(FloatingPointError):
-    """Inside :func:`detect_anomaly`: an op produced a NaN or an infinity."""
 
 
 class _Anomaly:
@@ -37,6 +35,32 @@ class _Anomaly:
 
 
 _anomaly = _Anomaly()
+
+# The axes of a reduction, as numpy takes them. User-facing arguments are annotated with
+# protocols (``SupportsIndex``) or ``object`` where numpy takes numpy's own integers and
+# booleans too: the compiled build checks annotated classes (``int``, ``bool``) on entry, and
+# would reject ``np.int64(1)``, where the Python source and numpy accept it.
+Axis = SupportsIndex | tuple[SupportsIndex, ...] | None
+
+
+def _axis(op: str, axis: Axis) -> Any:
+    """``axis`` in plain ints, as the node records it (and formulas and pictures show it)."""
+    try:
+        if axis is None:
+            return None
+        if isinstance(axis, tuple):
+            return tuple(operator.index(a) for a in axis)
+        return operator.index(axis)
+    except TypeError:
+        raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got {axis!r}") from None
+
+
+def _ints(op: str, numbers: tuple[Any, ...]) -> tuple[int, ...]:
+    """A shape or an order of axes in plain ints, as the node records it."""
+    try:
+        return tuple(operator.index(n) for n in numbers)
+    except TypeError:
+        raise TypeError(f"{op}: expected integers, got {numbers!r}") from None
 
 
 @contextmanager
@@ -73,6 +97,7 @@ def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
     return array
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)  # users may subclass it, and copy.deepcopy makes one
 class Tensor(Node):
     """An array that remembers how it was computed.
 
@@ -84,7 +109,7 @@ class Tensor(Node):
 
     __slots__ = ()
     # numpy arrays on the left of an operator defer to our reflected methods (``Y * A``)
-    __array_ufunc__ = None
+    __array_ufunc__: ClassVar[None] = None
 
     def __init__(
         self,
@@ -254,17 +279,21 @@ class Tensor(Node):
     def abs(self) -> Tensor:
         return self._unary(T.ABS)
 
-    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return self._unary(T.SUM, (axis, keepdims))
+    def sum(self, axis: Axis = None, keepdims: object = False) -> Tensor:
+        """The sum over ``axis`` (an int, a tuple of them, or ``None`` for all), as ``np.sum``."""
+        return self._unary(T.SUM, (_axis("sum", axis), bool(keepdims)))
 
-    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return self._unary(T.MEAN, (axis, keepdims))
+    def mean(self, axis: Axis = None, keepdims: object = False) -> Tensor:
+        """The mean over ``axis`` (an int, a tuple of them, or ``None`` for all), as ``np.mean``."""
+        return self._unary(T.MEAN, (_axis("mean", axis), bool(keepdims)))
 
-    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
-        return self._unary(T.MAX, (axis, keepdims))
+    def max(self, axis: Axis = None, keepdims: object = False) -> Tensor:
+        """The max over ``axis``, as ``np.max``; tied maxima share the gradient equally."""
+        return self._unary(T.MAX, (_axis("max", axis), bool(keepdims)))
 
     def reshape(self, *shape: Any) -> Tensor:
-        target = tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        """The same data in another shape, as ``np.reshape``: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
+        target = _ints("reshape", tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape)
         try:
             return self._unary(T.RESHAPE, target)
         except ValueError as exc:
@@ -274,7 +303,7 @@ class Tensor(Node):
         """Permute the axes: ``t.transpose(1, 0)`` or, as numpy also takes, ``t.transpose((1, 0))``."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        order = tuple(axes) if axes else tuple(reversed(range(self.data.ndim)))
+        order = _ints("transpose", axes) if axes else tuple(reversed(range(self.data.ndim)))
         return self._unary(T.TRANSPOSE, order)
 
     @property
@@ -323,18 +352,19 @@ class Tensor(Node):
                 node.grad = g.copy()
 
 
-def concatenate(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+def concatenate(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:
     """Join tensors along an existing axis; the gradient is split back into the pieces."""
     return _join(tensors, axis, stacked=False)
 
 
-def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
+def stack(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:
     """Join tensors along a new axis; the gradient is split back into the pieces."""
     return _join(tensors, axis, stacked=True)
 
 
-def _join(tensors: Sequence[Tensor], axis: int, stacked: bool) -> Tensor:
+def _join(tensors: Sequence[Tensor], axis: SupportsIndex, stacked: bool) -> Tensor:
     items = tuple(tensors)
+    axis = _ints("stack" if stacked else "concatenate", (axis,))[0]
     if not items or not all(isinstance(t, Tensor) for t in items):
         raise TypeError("concatenate/stack take a non-empty sequence of Tensors")
     try:

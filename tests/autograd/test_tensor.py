@@ -3,6 +3,7 @@ and the notes' vectorized backward formulas (004)."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -11,7 +12,18 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd import AnomalyError, Tensor, Value, concatenate, cross_entropy, detect_anomaly, grad, stack, sum_
+from autograd import (
+    AnomalyError,
+    Tensor,
+    Value,
+    concatenate,
+    cross_entropy,
+    detect_anomaly,
+    grad,
+    stack,
+    sum_,
+    topological_order,
+)
 from autograd.functional import log_softmax, softmax
 from autograd.testing import GradcheckError, gradcheck
 
@@ -294,3 +306,58 @@ def test_transpose_takes_axes_as_arguments_or_one_tuple_like_numpy() -> None:
     np.testing.assert_array_equal(g.data, 2 * x.data)
     (h,) = grad(g.sum(), [x])
     np.testing.assert_array_equal(h, np.full(x.shape, 2.0))
+
+
+# Each call with numpy's own integers and booleans where numpy takes them, and numpy's result.
+NUMPY_ARGUMENTS = {
+    "sum": (lambda t: t.sum(axis=np.int64(1), keepdims=np.bool_(True)), lambda x: x.sum(axis=1, keepdims=True)),
+    "mean": (lambda t: t.mean(axis=(np.int32(0), 1), keepdims=1), lambda x: x.mean(axis=(0, 1), keepdims=True)),
+    "max": (lambda t: t.max(axis=np.int8(-1)), lambda x: x.max(axis=-1)),
+    "reshape": (lambda t: t.reshape(np.int64(3), -1), lambda x: x.reshape(3, -1)),
+    "transpose": (lambda t: t.transpose((np.int64(1), 0)), lambda x: x.transpose(1, 0)),
+    "concatenate": (lambda t: concatenate([t, t], axis=np.int64(1)), lambda x: np.concatenate([x, x], axis=1)),
+    "stack": (lambda t: stack([t, t], axis=np.uint8(0)), lambda x: np.stack([x, x])),
+    "softmax": (lambda t: softmax(t, axis=np.int64(0)), lambda x: np.exp(x) / np.exp(x).sum(axis=0)),
+    "leaky_relu": (lambda t: t.leaky_relu(np.float32(0.5)), lambda x: np.where(x > 0, x, 0.5 * x)),
+    "elu": (lambda t: t.elu(np.float32(2.0)), lambda x: np.where(x > 0, x, 2.0 * np.expm1(x))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NUMPY_ARGUMENTS))
+def test_numpy_integers_and_booleans_are_taken_where_numpy_takes_them(name: str) -> None:
+    # in both builds: the compiled one checks annotated argument classes on entry (autograd.compiled)
+    ours, numpys = NUMPY_ARGUMENTS[name]
+    x0 = np.arange(-3.0, 3.0).reshape(2, 3)
+    out = ours(Tensor(x0))
+    np.testing.assert_allclose(out.data, numpys(x0), rtol=1e-12)
+    # the node records plain ints, so formulas and pictures show 1, not np.int64(1)
+    recorded = out.arg if isinstance(out.arg, tuple) else (out.arg,)
+    assert all(type(a) in (int, float, bool, tuple) or a is None for a in recorded)
+    assert gradcheck(lambda t: ours(t).sum(), [x0 + 0.1])
+
+
+def test_an_axis_that_is_no_integer_is_named_in_the_error() -> None:
+    x = Tensor(np.ones((2, 3)))
+    with pytest.raises(TypeError, match=r"sum: axis must be an int, a tuple of ints or None, got 1.5"):
+        x.sum(axis=1.5)
+    with pytest.raises(TypeError, match=r"reshape: expected integers, got \(2.0, 3\)"):
+        x.reshape(2.0, 3)
+    with pytest.raises(TypeError, match=r"concatenate: expected integers, got \(None,\)"):
+        concatenate([x, x], axis=None)
+
+
+def test_a_deep_copy_is_an_independent_graph_and_tensor_can_be_subclassed() -> None:
+    w = Tensor(np.array([0.5, -1.0]), name="w")
+    y = ((w * 3).tanh() + w).sum()
+    y2 = copy.deepcopy(y)
+    (w2,) = [n for n in topological_order(y2) if n.name == "w"]
+    y2.backward()
+    assert w.grad is None
+    np.testing.assert_allclose(w2.grad, 3 * (1 - np.tanh(3 * w.data) ** 2) + 1, rtol=1e-12)
+
+    class Named(Tensor):
+        def describe(self) -> str:
+            return f"{self.name}: {self.shape}"
+
+    z = Named(np.ones((2, 2)), name="z")
+    assert z.describe() == "z: (2, 2)" and isinstance(z * 2, Tensor)
