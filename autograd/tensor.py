@@ -343,13 +343,20 @@ class Tensor(Node):
         # so that an in-place update of one parameter's .grad never changes another's. A .grad
         # that was there before got the gradient added into a new array. Constants (plain
         # numbers and arrays mixed into ops) are no parameters: they keep what they get.
-        ids = [id(node.grad) for node in nodes]
         for node, old in zip(nodes, before):
             g = node.grad
             if node._a is not None or node._fn is CONSTANT or old is not None or g.__class__ is not np.ndarray:
                 continue
-            if g.base is not None or ids.count(id(g)) > 1:
+            if g.base is not None or _shared(g, node, nodes):
                 node.grad = g.copy()
+
+
+def _shared(g: Any, owner: Node, nodes: list[Node]) -> bool:
+    """Whether another of ``nodes`` holds ``g`` as its ``.grad`` (identity: no array compare)."""
+    for node in nodes:
+        if node.grad is g and node is not owner:
+            return True
+    return False
 
 
 def concatenate(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:

@@ -11,6 +11,7 @@ Every ``vjp`` here works on arrays (a plain backward pass) and on Tensors (``cre
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -26,46 +27,76 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     gshape = g.shape
     if gshape == shape:
         return g
+    if len(gshape) == 2 and not isinstance(g, Node):
+        # A bias: added to every row (shape (n,) or (1, n)), or to every column (the notes'
+        # b of shape (n, 1) in Z = W X + b). Its gradient, a sum over the batch, is computed as
+        # a product with a vector of ones: one BLAS call, 2-5x faster than numpy's reduction
+        # along an axis (``np.add.reduce(g, axis=0)``) on a batch of 32 to 256.
+        m, n = gshape
+        if shape == (n,):
+            return ones(m, g.dtype) @ g
+        if shape == (1, n):
+            return (ones(m, g.dtype) @ g).reshape(shape)
+        if shape == (m, 1):
+            return (g @ ones(n, g.dtype)).reshape(shape)
     extra = len(gshape) - len(shape)
-    if gshape[extra:] == shape and not isinstance(g, Node):  # a bias: only leading axes were added
+    if gshape[extra:] == shape and not isinstance(g, Node):  # only leading axes were added
         return np.add.reduce(g, axis=tuple(range(extra)) if extra > 1 else 0)  # one C call, no reshape
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     summed = g.sum(axis=axes, keepdims=True) if axes else g
     return summed.reshape(shape)
 
 
-def _elementwise(scalar: Op, forward: Callable[..., Any], *, constant: bool = False) -> Op:
+@functools.lru_cache(maxsize=32)
+def ones(n: int, dtype: np.dtype[Any]) -> np.ndarray:
+    """A vector of ``n`` ones, read-only, made once per size and dtype: summing the rows or the
+    columns of a matrix as a product with it is a BLAS call (see :func:`unbroadcast`)."""
+    vector = np.ones(n, dtype)
+    vector.flags.writeable = False
+    return vector
+
+
+class Elementwise(Op):
     """The tensor twin of a scalar op: same local derivatives and formulas, numpy forward.
 
-    ``constant``: the local derivatives are numbers whatever the inputs (those of ``+``, ``-``
-    and ``neg``), so they are computed once, here, and each chain-rule step is just ``g`` or
-    ``-g`` summed back to the operand's shape, with no call to ``local`` on the hot path.
+    Its chain-rule step multiplies the upstream gradient by the scalar op's local derivative,
+    computed on the arrays, and sums each product back to its operand's shape (broadcasting).
+    A constant operand (a number or an array mixed into the op) gets nothing: no gradient is
+    asked of it. ``constant``: the local derivatives are numbers whatever the inputs (those of
+    ``+``, ``-`` and ``neg``), so they are computed once, here, and each step is just ``g`` or
+    ``-g`` summed back, with no call to ``local`` on the hot path.
     """
-    local, has_arg, arity = scalar.local, scalar.has_arg, len(scalar.formulas)
-    if scalar.variadic or arity not in (1, 2) or (arity == 2 and has_arg):
-        raise ValueError(f"{scalar.name}: an elementwise tensor op takes one input (and an arg) or two inputs")
-    fixed = tuple(local(*[None] * (arity + 1 + has_arg))) if constant else None  # never reads its inputs
 
-    # One step per arity, written out: it runs once per node of every backward pass.
-    def vjp_1(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-        (a,) = node.parents
-        if fixed:
-            (d,) = fixed
-        else:
-            x, out = (a, node) if symbolic else (a.data, node.data)
-            (d,) = local(x, out, node._arg) if has_arg else local(x, out)
-        return (_times(g, d),)  # a unary op keeps its input's shape: nothing to sum back
+    __slots__ = ("fixed",)
 
-    def vjp_2(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-        a, b = node.parents
-        if fixed:
+    def __init__(self, scalar: Op, forward: Callable[..., Any], *, constant: bool = False) -> None:
+        arity = len(scalar.formulas)
+        if scalar.variadic or arity not in (1, 2) or (arity == 2 and scalar.has_arg):
+            raise ValueError(f"{scalar.name}: an elementwise tensor op takes one input (and an arg) or two inputs")
+        super().__init__(scalar.name, scalar.symbol, forward, scalar.local, scalar.formulas,
+                         has_arg=scalar.has_arg, template=scalar.template)
+        # (the local derivatives of such ops never read their inputs: Nones will do)
+        self.fixed = tuple(scalar.local(*[None] * (arity + 1 + scalar.has_arg))) if constant else None
+
+    def vjp(self, node: Node, grad: Any, symbolic: bool) -> tuple[Any, ...]:
+        # A method of the record, not a function passed to Op: the compiled build dispatches it
+        # as a C call. It runs once per node of every backward pass.
+        a, b, fixed = node._a, node._b, self.fixed
+        assert a is not None
+        if b is None:  # a unary op keeps its input's shape: nothing to sum back
+            if fixed is not None:
+                d = fixed[0]
+            elif symbolic:
+                d = (self.local(a, node, node._arg) if self.has_arg else self.local(a, node))[0]
+            else:
+                d = (self.local(a.data, node.data, node._arg) if self.has_arg else self.local(a.data, node.data))[0]
+            return (_times(grad, d),)
+        if fixed is not None:
             da, db = fixed
         else:
-            da, db = local(a, b, node) if symbolic else local(a.data, b.data, node.data)
-        return (unbroadcast(_times(g, da), a.data.shape), unbroadcast(_times(g, db), b.data.shape))
-
-    return Op(scalar.name, scalar.symbol, forward, local, scalar.formulas, has_arg=has_arg,
-              template=scalar.template, vjp=vjp_1 if arity == 1 else vjp_2)
+            da, db = self.local(a, b, node) if symbolic else self.local(a.data, b.data, node.data)
+        return (None if a._fn is CONSTANT else unbroadcast(_times(grad, da), a.data.shape),
+                None if b._fn is CONSTANT else unbroadcast(_times(grad, db), b.data.shape))
 
 
 def _times(g: Any, d: Any) -> Any:
@@ -104,24 +135,24 @@ def _pow_tensor_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
 
 
 # fmt: off
-ADD     = _elementwise(ops.ADD, np.add, constant=True)
-SUB     = _elementwise(ops.SUB, np.subtract, constant=True)
-MUL     = _elementwise(ops.MUL, np.multiply)
-DIV     = _elementwise(ops.DIV, np.divide)
-NEG     = _elementwise(ops.NEG, np.negative, constant=True)
-POW     = _elementwise(ops.POW, _pow)
-EXP     = _elementwise(ops.EXP, np.exp)
-LOG     = _elementwise(ops.LOG, np.log)
-SQRT    = _elementwise(ops.SQRT, np.sqrt)
-SIN     = _elementwise(ops.SIN, np.sin)
-COS     = _elementwise(ops.COS, np.cos)
-TANH    = _elementwise(ops.TANH, np.tanh)
-SIGMOID = _elementwise(ops.SIGMOID, _sigmoid)
-RELU    = _elementwise(ops.RELU, _relu)
-LEAKY_RELU = _elementwise(ops.LEAKY_RELU, _leaky_relu)
-ELU     = _elementwise(ops.ELU, _elu)
-ABS     = _elementwise(ops.ABS, np.abs)
-POW_TENSOR = _elementwise(
+ADD     = Elementwise(ops.ADD, np.add, constant=True)
+SUB     = Elementwise(ops.SUB, np.subtract, constant=True)
+MUL     = Elementwise(ops.MUL, np.multiply)
+DIV     = Elementwise(ops.DIV, np.divide)
+NEG     = Elementwise(ops.NEG, np.negative, constant=True)
+POW     = Elementwise(ops.POW, _pow)
+EXP     = Elementwise(ops.EXP, np.exp)
+LOG     = Elementwise(ops.LOG, np.log)
+SQRT    = Elementwise(ops.SQRT, np.sqrt)
+SIN     = Elementwise(ops.SIN, np.sin)
+COS     = Elementwise(ops.COS, np.cos)
+TANH    = Elementwise(ops.TANH, np.tanh)
+SIGMOID = Elementwise(ops.SIGMOID, _sigmoid)
+RELU    = Elementwise(ops.RELU, _relu)
+LEAKY_RELU = Elementwise(ops.LEAKY_RELU, _leaky_relu)
+ELU     = Elementwise(ops.ELU, _elu)
+ABS     = Elementwise(ops.ABS, np.abs)
+POW_TENSOR = Elementwise(
     Op("pow", "**", np.power, _pow_tensor_local, ops.POW_VALUE.formulas, template="{a}**{b}"), np.power)
 # fmt: on
 
@@ -133,19 +164,22 @@ def _swap(x: Any) -> Any:
 
 
 def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    a, b = node.parents
+    a, b = node._a, node._b
+    assert a is not None and b is not None
     A: Any = a if symbolic else a.data  # both have ndim, shape and @
     B: Any = b if symbolic else b.data
-    batched = A.ndim > 2 or B.ndim > 2  # only then can numpy have broadcast (batch) axes to sum back
     da = db = None  # a constant operand (a batch of data given as an array) needs no gradient: no matmul
+    if A.ndim == 2 and B.ndim == 2:
+        if a._fn is not CONSTANT:
+            da = g @ B.T
+        if b._fn is not CONSTANT:
+            db = A.T @ g
+        return (da, db)
+    # batched: numpy may have broadcast the batch axes, whose gradient is summed back
     if a._fn is not CONSTANT:
-        da = g @ _swap(B)
-        if batched:
-            da = unbroadcast(da, A.shape)
+        da = unbroadcast(g @ _swap(B), A.shape)
     if b._fn is not CONSTANT:
-        db = _swap(A) @ g
-        if batched:
-            db = unbroadcast(db, B.shape)
+        db = unbroadcast(_swap(A) @ g, B.shape)
     return (da, db)
 
 
