@@ -89,7 +89,14 @@ class Elementwise(Op):
             elif symbolic:
                 d = (self.local(a, node, node._arg) if self.has_arg else self.local(a, node))[0]
             else:
-                d = (self.local(a.data, node.data, node._arg) if self.has_arg else self.local(a.data, node.data))[0]
+                x, out = a.data, node.data
+                d = (self.local(x, out, node._arg) if self.has_arg else self.local(x, out))[0]
+                if (d.__class__ is np.ndarray and d is not x and d is not out and d.base is None
+                        and grad.__class__ is np.ndarray and d.shape == grad.shape and d.dtype == grad.dtype):
+                    # d is a temporary of the local derivative (1 - out^2 of tanh): the product
+                    # goes into its memory, one array less to allocate per step (numpy would
+                    # do the same from Python code, where it can see d has no other reference)
+                    return (np.multiply(grad, d, out=d),)
             return (_times(grad, d),)
         if fixed is not None:
             da, db = fixed

@@ -82,8 +82,9 @@ def test_unary_ops_match_pytorch(name: str, data: st.DataObject) -> None:
     _compare(out, [t], torch_f(tt), [tt], seed)
 
 
+# (the bias cases, (5, 3) with (3,), (1, 3) or (5, 1), sum the gradient with a BLAS product)
 shapes = st.sampled_from([((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 1), (1, 4)), ((2, 3, 4), (3, 1)), ((4,), ()),
-                          ((1,), (2, 3))])
+                          ((1,), (2, 3)), ((5, 3), (1, 3)), ((5, 1), (5, 3))])
 BINARY = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b, "/": lambda a, b: a / b,
           "**": lambda a, b: a**b}
 
@@ -128,6 +129,24 @@ def test_cross_entropy_is_one_fused_node_matching_pytorch() -> None:
     np.testing.assert_allclose(t.grad, (p - onehot) / 6, rtol=1e-12)
     with pytest.raises(ValueError, match="labels"):
         cross_entropy(Tensor(x), np.array([0, 5, 1, 1, 3, 2]))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@given(scale=st.sampled_from([1.0, 30.0, 300.0, 3000.0]), data=st.data())
+def test_cross_entropy_is_stable_for_logits_of_any_spread(dtype: type, scale: float, data: st.DataObject) -> None:
+    # Small spreads shift the batch by one max, wide ones each row by its own (float32 switches
+    # at about 78, float64 at about 637): both agree with float64 PyTorch on the same logits.
+    x = (data.draw(hnp.arrays(np.float64, (6, 5), elements=st.floats(-1, 1))) * scale).astype(dtype)
+    labels = data.draw(hnp.arrays(np.int64, 6, elements=st.integers(0, 4)))
+    t, tt = Tensor(x), torch.tensor(x.astype(np.float64), requires_grad=True)
+    loss = cross_entropy(t, labels)
+    loss.backward()
+    want = torch.nn.functional.cross_entropy(tt, torch.tensor(labels))
+    want.backward()
+    assert loss.dtype == dtype and np.all(np.isfinite(t.grad))
+    rtol = 1e-10 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(loss.item(), want.item(), rtol=rtol, atol=rtol * scale)
+    np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=rtol, atol=rtol)  # type: ignore[union-attr]
 
 
 def test_concatenate_stack_and_repeated_indices() -> None:
