@@ -10,23 +10,23 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any, SupportsIndex
+from typing import Any
 
 import numpy as np
 
 from autograd.engine import Node, is_grad_enabled
 from autograd.op import Op
-from autograd.tensor import Tensor, _ints, _make
+from autograd.tensor import Axis, Tensor, _axis, _make
 from autograd.tensor_ops import ones
 from autograd.value import Value, sum_
 
 
-def _softmax_array(x: np.ndarray, axis: SupportsIndex) -> np.ndarray:
+def _softmax_array(x: np.ndarray, axis: Any) -> np.ndarray:
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
-def _log_softmax_array(x: np.ndarray, axis: SupportsIndex) -> np.ndarray:
+def _log_softmax_array(x: np.ndarray, axis: Any) -> np.ndarray:
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 
@@ -48,11 +48,12 @@ LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out
 
 
 @functools.lru_cache(maxsize=8)
-def _row_numbers(m: int) -> np.ndarray:
-    """``0..m-1``, read-only: made once per batch size, which repeats every training step."""
-    rows = np.arange(m)
-    rows.flags.writeable = False
-    return rows
+def _row_starts(m: int, width: int) -> np.ndarray:
+    """The flat position of each row's first element in an (m, width) array (with width 1, the
+    row numbers), read-only: made once per batch shape, which repeats every training step."""
+    starts = np.arange(0, m * width, width)
+    starts.flags.writeable = False
+    return starts
 
 
 def _label_positions(labels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -67,17 +68,10 @@ def _label_positions(labels: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     if not len(labels):
         raise ValueError(f"cross_entropy: an empty batch (logits of shape {shape}) has no mean loss")
     try:
-        return np.ravel_multi_index((_row_numbers(shape[0]), labels), shape)
+        return np.ravel_multi_index((_row_starts(shape[0], 1), labels), shape)
     except ValueError:  # a label outside 0..classes-1
         raise ValueError(f"cross_entropy: labels in 0..{shape[1] - 1} expected for logits of shape {shape}, "
                          f"got labels {labels.min()}..{labels.max()}") from None
-
-
-@functools.lru_cache(maxsize=8)
-def _widest_spread(dtype: np.dtype[Any]) -> float:
-    """How far below the largest logit every logit may lie for its exponential, shifted by the
-    largest, to stay a normal number of ``dtype`` (about 78 in float32, 637 in float64)."""
-    return -0.9 * float(np.log(np.finfo(dtype).tiny))
 
 
 def _softmax_nll(logits: np.ndarray, picked: np.ndarray, residual: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -86,17 +80,15 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray, residual: bool = True) 
     the chain-rule step is one multiplication (with ``residual=False``, when no gradient will
     be taken, the second array is left unfinished).
 
-    Written with whole-array reductions, BLAS and in-place operations: on a batch of 32 x 10
-    each numpy call costs more than its arithmetic, and numpy's reductions along the short rows
-    of a (m, classes) array cost 5-8x more than over the whole array.
+    Written with BLAS and in-place operations, and without numpy's reductions along rows,
+    which go row by row (slow for rows as short as 10 classes): on a batch of 32 x 10 each
+    numpy call costs more than its arithmetic.
     """
-    # Stable: the exponentials are of logits minus a max, so none overflows. One max for the
-    # whole batch (a scalar) where all logits lie within _widest_spread of it: then none
-    # underflows either, and the rounding error of each shifted logit is bounded by the same
-    # eps * spread as with a max per row. Otherwise each row is shifted by its own max.
-    top = np.maximum.reduce(logits, axis=None)
-    if top - np.minimum.reduce(logits, axis=None) > _widest_spread(logits.dtype):  # (nan: False)
-        top = np.maximum.reduce(logits, axis=1, keepdims=True)
+    # Stable: each row is shifted by its own max, so no exponential overflows, the largest of
+    # each row is exactly 1, and a confident row's loss (log of 1 + tiny) keeps its digits. The
+    # max is read at each row's argmax: numpy's argmax along rows as short as 10 classes is
+    # several times faster than its max reduction along them (5 against 21 µs on 256 x 10).
+    top = logits.take(logits.argmax(axis=1) + _row_starts(*logits.shape)).reshape(-1, 1)
     # In C order whatever the logits' layout (a transposed Z of shape (classes, m), say): the
     # flat view below must be a view, and the flat positions are C-order positions.
     shifted = np.subtract(logits, top, order="C")
@@ -133,10 +125,10 @@ CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lam
 """Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
 
 
-def softmax(x: Any, axis: SupportsIndex = -1) -> Any:
+def softmax(x: Any, axis: Axis = -1) -> Any:
     """``exp(x) / sum(exp(x))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
     if isinstance(x, Tensor):
-        axis = _ints("softmax", (axis,))[0]
+        axis = _axis("softmax", axis)
         return _make(SOFTMAX, _softmax_array(x.data, axis), (x,), axis)
     values = _values(x)
     top = max(v.data for v in values)
@@ -145,10 +137,10 @@ def softmax(x: Any, axis: SupportsIndex = -1) -> Any:
     return [e / total for e in exps]
 
 
-def log_softmax(x: Any, axis: SupportsIndex = -1) -> Any:
+def log_softmax(x: Any, axis: Axis = -1) -> Any:
     """``x - log(sum(exp(x)))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
     if isinstance(x, Tensor):
-        axis = _ints("log_softmax", (axis,))[0]
+        axis = _axis("log_softmax", axis)
         return _make(LOG_SOFTMAX, _log_softmax_array(x.data, axis), (x,), axis)
     values = _values(x)
     top = max(v.data for v in values)

@@ -40,8 +40,8 @@ class Op:
         template: how to write the operation itself, e.g. ``"{a} * {b}"``.
         vjp: the op's own chain-rule step, ``vjp(node, grad, symbolic)`` -> each parent's
             contribution, for ops whose inputs are arrays of other shapes than the output
-            (``@``, broadcasting, reductions); by default :meth:`vjp` multiplies ``grad`` by
-            :meth:`partials`.
+            (``@``, reductions); by default :meth:`vjp` multiplies ``grad`` by
+            :meth:`partials` (a subclass may override :meth:`vjp` instead).
     """
 
     __slots__ = (
@@ -106,7 +106,9 @@ class Op:
         ``grad * d node / d parent`` (a vector-Jacobian product).
 
         By default ``grad`` times each of :meth:`partials`; ops whose inputs are arrays of other
-        shapes (``@``, broadcasting, reductions) pass their own ``vjp`` to the constructor.
+        shapes (``@``, reductions) pass their own ``vjp`` to the constructor, and a family of
+        ops may subclass :class:`Op` and override this method (the tensor twins of the scalar
+        ops do: :class:`autograd.tensor_ops.Elementwise`).
         """
         if self.custom_vjp is not None:
             return tuple(self.custom_vjp(node, grad, symbolic))  # (no copy when it is a tuple)

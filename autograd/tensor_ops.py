@@ -2,7 +2,8 @@
 
 Elementwise ops reuse the scalar records' local derivatives and formulas (``autograd.ops``:
 they are written to work on arrays too); what arrays add is broadcasting, whose gradient is
-summed back to each operand's shape (:func:`unbroadcast`). Structural ops (``@``, reductions,
+summed back to each operand's shape (:func:`unbroadcast`). They share one chain-rule step, the
+``vjp`` method of :class:`Elementwise`. Structural ops (``@``, reductions,
 reshapes, indexing) have no elementwise local derivative: they pass their own ``vjp`` and a
 formula for it, e.g. ``dZ @ X^T`` for the weight of ``Z = W @ X``.
 
@@ -32,13 +33,15 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
         # b of shape (n, 1) in Z = W X + b). Its gradient, a sum over the batch, is computed as
         # a product with a vector of ones: one BLAS call, 2-5x faster than numpy's reduction
         # along an axis (``np.add.reduce(g, axis=0)``) on a batch of 32 to 256.
+        # (Products of matrices, for the 2-D shapes: a reshaped product would be a view, which
+        # a parameter's .grad must not be; see Tensor._own_leaf_grads.)
         m, n = gshape
         if shape == (n,):
             return ones(m, g.dtype) @ g
         if shape == (1, n):
-            return (ones(m, g.dtype) @ g).reshape(shape)
+            return ones(m, g.dtype).reshape(1, m) @ g
         if shape == (m, 1):
-            return (g @ ones(n, g.dtype)).reshape(shape)
+            return g @ ones(n, g.dtype).reshape(n, 1)
     extra = len(gshape) - len(shape)
     if gshape[extra:] == shape and not isinstance(g, Node):  # only leading axes were added
         return np.add.reduce(g, axis=tuple(range(extra)) if extra > 1 else 0)  # one C call, no reshape
@@ -61,15 +64,19 @@ class Elementwise(Op):
 
     Its chain-rule step multiplies the upstream gradient by the scalar op's local derivative,
     computed on the arrays, and sums each product back to its operand's shape (broadcasting).
-    A constant operand (a number or an array mixed into the op) gets nothing: no gradient is
-    asked of it. ``constant``: the local derivatives are numbers whatever the inputs (those of
-    ``+``, ``-`` and ``neg``), so they are computed once, here, and each step is just ``g`` or
-    ``-g`` summed back, with no call to ``local`` on the hot path.
+
+    ``constant``: the local derivatives are numbers whatever the inputs (those of ``+``, ``-``
+    and ``neg``), so they are computed once, here, and each step is just ``g`` or ``-g`` summed
+    back, with no call to ``local`` on the hot path. ``fresh_local``: ``local`` returns new
+    arrays (or the op's own inputs or output, which are recognised), so a unary step may write
+    its product into the local derivative's memory instead of allocating another array.
     """
 
-    __slots__ = ("fixed",)
+    __slots__ = ("fixed", "fresh_local")
 
-    def __init__(self, scalar: Op, forward: Callable[..., Any], *, constant: bool = False) -> None:
+    def __init__(
+        self, scalar: Op, forward: Callable[..., Any], *, constant: bool = False, fresh_local: bool = False
+    ) -> None:
         arity = len(scalar.formulas)
         if scalar.variadic or arity not in (1, 2) or (arity == 2 and scalar.has_arg):
             raise ValueError(f"{scalar.name}: an elementwise tensor op takes one input (and an arg) or two inputs")
@@ -77,6 +84,7 @@ class Elementwise(Op):
                          has_arg=scalar.has_arg, template=scalar.template)
         # (the local derivatives of such ops never read their inputs: Nones will do)
         self.fixed = tuple(scalar.local(*[None] * (arity + 1 + scalar.has_arg))) if constant else None
+        self.fresh_local = fresh_local
 
     def vjp(self, node: Node, grad: Any, symbolic: bool) -> tuple[Any, ...]:
         # A method of the record, not a function passed to Op: the compiled build dispatches it
@@ -91,19 +99,17 @@ class Elementwise(Op):
             else:
                 x, out = a.data, node.data
                 d = (self.local(x, out, node._arg) if self.has_arg else self.local(x, out))[0]
-                if (d.__class__ is np.ndarray and d is not x and d is not out and d.base is None
+                if (self.fresh_local and d.__class__ is np.ndarray and d is not x and d is not out
                         and grad.__class__ is np.ndarray and d.shape == grad.shape and d.dtype == grad.dtype):
-                    # d is a temporary of the local derivative (1 - out^2 of tanh): the product
-                    # goes into its memory, one array less to allocate per step (numpy would
-                    # do the same from Python code, where it can see d has no other reference)
+                    # d is a temporary (1 - out^2 of tanh): the product goes into its memory,
+                    # one array less to allocate and to pull through the cache per step
                     return (np.multiply(grad, d, out=d),)
             return (_times(grad, d),)
         if fixed is not None:
             da, db = fixed
         else:
             da, db = self.local(a, b, node) if symbolic else self.local(a.data, b.data, node.data)
-        return (None if a._fn is CONSTANT else unbroadcast(_times(grad, da), a.data.shape),
-                None if b._fn is CONSTANT else unbroadcast(_times(grad, db), b.data.shape))
+        return (unbroadcast(_times(grad, da), a.data.shape), unbroadcast(_times(grad, db), b.data.shape))
 
 
 def _times(g: Any, d: Any) -> Any:
@@ -147,18 +153,18 @@ SUB     = Elementwise(ops.SUB, np.subtract, constant=True)
 MUL     = Elementwise(ops.MUL, np.multiply)
 DIV     = Elementwise(ops.DIV, np.divide)
 NEG     = Elementwise(ops.NEG, np.negative, constant=True)
-POW     = Elementwise(ops.POW, _pow)
-EXP     = Elementwise(ops.EXP, np.exp)
-LOG     = Elementwise(ops.LOG, np.log)
-SQRT    = Elementwise(ops.SQRT, np.sqrt)
-SIN     = Elementwise(ops.SIN, np.sin)
-COS     = Elementwise(ops.COS, np.cos)
-TANH    = Elementwise(ops.TANH, np.tanh)
-SIGMOID = Elementwise(ops.SIGMOID, _sigmoid)
-RELU    = Elementwise(ops.RELU, _relu)
-LEAKY_RELU = Elementwise(ops.LEAKY_RELU, _leaky_relu)
-ELU     = Elementwise(ops.ELU, _elu)
-ABS     = Elementwise(ops.ABS, np.abs)
+POW     = Elementwise(ops.POW, _pow, fresh_local=True)
+EXP     = Elementwise(ops.EXP, np.exp, fresh_local=True)
+LOG     = Elementwise(ops.LOG, np.log, fresh_local=True)
+SQRT    = Elementwise(ops.SQRT, np.sqrt, fresh_local=True)
+SIN     = Elementwise(ops.SIN, np.sin, fresh_local=True)
+COS     = Elementwise(ops.COS, np.cos, fresh_local=True)
+TANH    = Elementwise(ops.TANH, np.tanh, fresh_local=True)
+SIGMOID = Elementwise(ops.SIGMOID, _sigmoid, fresh_local=True)
+RELU    = Elementwise(ops.RELU, _relu, fresh_local=True)
+LEAKY_RELU = Elementwise(ops.LEAKY_RELU, _leaky_relu, fresh_local=True)
+ELU     = Elementwise(ops.ELU, _elu, fresh_local=True)
+ABS     = Elementwise(ops.ABS, np.abs, fresh_local=True)
 POW_TENSOR = Elementwise(
     Op("pow", "**", np.power, _pow_tensor_local, ops.POW_VALUE.formulas, template="{a}**{b}"), np.power)
 # fmt: on

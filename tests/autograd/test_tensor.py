@@ -25,6 +25,8 @@ from autograd import (
     topological_order,
 )
 from autograd.functional import log_softmax, softmax
+from autograd.op import Op
+from autograd.tensor_ops import Elementwise
 from autograd.testing import GradcheckError, gradcheck
 
 torch = pytest.importorskip("torch")
@@ -134,8 +136,8 @@ def test_cross_entropy_is_one_fused_node_matching_pytorch() -> None:
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @given(scale=st.sampled_from([1.0, 30.0, 300.0, 3000.0]), data=st.data())
 def test_cross_entropy_is_stable_for_logits_of_any_spread(dtype: type, scale: float, data: st.DataObject) -> None:
-    # Small spreads shift the batch by one max, wide ones each row by its own (float32 switches
-    # at about 78, float64 at about 637): both agree with float64 PyTorch on the same logits.
+    # each row is shifted by its own max: no exponential overflows or underflows to nothing,
+    # whatever the spread, and the result agrees with float64 PyTorch on the same logits
     x = (data.draw(hnp.arrays(np.float64, (6, 5), elements=st.floats(-1, 1))) * scale).astype(dtype)
     labels = data.draw(hnp.arrays(np.int64, 6, elements=st.integers(0, 4)))
     t, tt = Tensor(x), torch.tensor(x.astype(np.float64), requires_grad=True)
@@ -147,6 +149,25 @@ def test_cross_entropy_is_stable_for_logits_of_any_spread(dtype: type, scale: fl
     rtol = 1e-10 if dtype == np.float64 else 1e-5
     np.testing.assert_allclose(loss.item(), want.item(), rtol=rtol, atol=rtol * scale)
     np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=rtol, atol=rtol)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_cross_entropy_of_a_confident_classifier_keeps_its_digits(dtype: type) -> None:
+    # rows whose maxima lie far apart, each sure of its label: every row's loss is log(1 + tiny),
+    # about 9 exp(-25) = 1.3e-10. Shifted by each row's own max it is within a few rounding
+    # units of 1 of the truth; a shift by the batch's max would cost eps times the rows' offsets
+    x = np.full((3, 10), -25.0) + np.array([[0.0], [-40.0], [35.0]])
+    labels = np.array([2, 5, 7])
+    x[np.arange(3), labels] += 25.0
+    t, tt = Tensor(x.astype(dtype)), torch.tensor(x, requires_grad=True)
+    loss = cross_entropy(t, labels)
+    loss.backward()
+    want = torch.nn.functional.cross_entropy(tt, torch.tensor(labels))
+    want.backward()
+    eps = float(np.finfo(dtype).eps)
+    assert abs(loss.item() - want.item()) <= 4 * eps
+    np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-5 if dtype == np.float32 else 1e-12,  # type: ignore[union-attr]
+                               atol=4 * eps / 3)
 
 
 def test_concatenate_stack_and_repeated_indices() -> None:
@@ -337,6 +358,8 @@ NUMPY_ARGUMENTS = {
     "concatenate": (lambda t: concatenate([t, t], axis=np.int64(1)), lambda x: np.concatenate([x, x], axis=1)),
     "stack": (lambda t: stack([t, t], axis=np.uint8(0)), lambda x: np.stack([x, x])),
     "softmax": (lambda t: softmax(t, axis=np.int64(0)), lambda x: np.exp(x) / np.exp(x).sum(axis=0)),
+    "softmax_all": (lambda t: softmax(t, axis=None), lambda x: np.exp(x) / np.exp(x).sum()),
+    "log_softmax_axes": (lambda t: log_softmax(t, axis=(np.int64(0), 1)), lambda x: x - np.log(np.exp(x).sum())),
     "leaky_relu": (lambda t: t.leaky_relu(np.float32(0.5)), lambda x: np.where(x > 0, x, 0.5 * x)),
     "elu": (lambda t: t.elu(np.float32(2.0)), lambda x: np.where(x > 0, x, 2.0 * np.expm1(x))),
 }
@@ -380,3 +403,16 @@ def test_a_deep_copy_is_an_independent_graph_and_tensor_can_be_subclassed() -> N
 
     z = Named(np.ones((2, 2)), name="z")
     assert z.describe() == "z: (2, 2)" and isinstance(z * 2, Tensor)
+
+
+def test_a_user_elementwise_op_keeps_the_arrays_its_derivative_returns() -> None:
+    # the in-place product is for the built-in ops, whose local derivatives are new arrays; a
+    # user's op may return an array it keeps (here its argument), which must stay as it was
+    scale = Elementwise(Op("scale", "scale", np.multiply, lambda a, out, p: (p,), ("{p}",), has_arg=True),
+                        np.multiply)
+    w = np.array([2.0, 3.0, 4.0])
+    x = Tensor(np.ones(3), name="x")
+    y = Tensor(scale.forward(x.data, w), _fn=scale, _parents=(x,), _arg=w)
+    y.backward(np.full(3, 10.0))
+    np.testing.assert_array_equal(w, [2.0, 3.0, 4.0])
+    np.testing.assert_array_equal(x.grad, [20.0, 30.0, 40.0])
