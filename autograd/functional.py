@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -41,10 +41,10 @@ def _log_softmax_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     return (g - p * g.sum(axis=node._arg, keepdims=True),)
 
 
-SOFTMAX = Op("softmax", "softmax", _softmax_array, lambda a, out, axis: (None,),
-             ("{out} * (d{out} - sum(d{out} * {out}))",), has_arg=True, vjp=_softmax_vjp)
-LOG_SOFTMAX = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out, axis: (None,),
-                 ("d{out} - softmax({a}) * sum(d{out})",), has_arg=True, vjp=_log_softmax_vjp)
+SOFTMAX: Final = Op("softmax", "softmax", _softmax_array, lambda a, out, axis: (None,),
+                    ("{out} * (d{out} - sum(d{out} * {out}))",), has_arg=True, vjp=_softmax_vjp)
+LOG_SOFTMAX: Final = Op("log_softmax", "log_softmax", _log_softmax_array, lambda a, out, axis: (None,),
+                        ("d{out} - softmax({a}) * sum(d{out})",), has_arg=True, vjp=_log_softmax_vjp)
 
 
 @functools.lru_cache(maxsize=8)
@@ -120,8 +120,8 @@ def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     return (residual * (float(g) / m),)
 
 
-CROSS_ENTROPY = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, arg: (None,),
-                   ("(softmax({a}) - onehot) / m",), has_arg=True, vjp=_cross_entropy_vjp)
+CROSS_ENTROPY: Final = Op("cross_entropy", "cross_entropy", _cross_entropy_forward, lambda a, out, arg: (None,),
+                          ("(softmax({a}) - onehot) / m",), has_arg=True, vjp=_cross_entropy_vjp)
 """Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
 
 

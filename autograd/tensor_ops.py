@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -148,24 +148,24 @@ def _pow_tensor_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
 
 
 # fmt: off
-ADD     = Elementwise(ops.ADD, np.add, constant=True)
-SUB     = Elementwise(ops.SUB, np.subtract, constant=True)
-MUL     = Elementwise(ops.MUL, np.multiply)
-DIV     = Elementwise(ops.DIV, np.divide)
-NEG     = Elementwise(ops.NEG, np.negative, constant=True)
-POW     = Elementwise(ops.POW, _pow, fresh_local=True)
-EXP     = Elementwise(ops.EXP, np.exp, fresh_local=True)
-LOG     = Elementwise(ops.LOG, np.log, fresh_local=True)
-SQRT    = Elementwise(ops.SQRT, np.sqrt, fresh_local=True)
-SIN     = Elementwise(ops.SIN, np.sin, fresh_local=True)
-COS     = Elementwise(ops.COS, np.cos, fresh_local=True)
-TANH    = Elementwise(ops.TANH, np.tanh, fresh_local=True)
-SIGMOID = Elementwise(ops.SIGMOID, _sigmoid, fresh_local=True)
-RELU    = Elementwise(ops.RELU, _relu, fresh_local=True)
-LEAKY_RELU = Elementwise(ops.LEAKY_RELU, _leaky_relu, fresh_local=True)
-ELU     = Elementwise(ops.ELU, _elu, fresh_local=True)
-ABS     = Elementwise(ops.ABS, np.abs, fresh_local=True)
-POW_TENSOR = Elementwise(
+ADD:        Final = Elementwise(ops.ADD, np.add, constant=True)
+SUB:        Final = Elementwise(ops.SUB, np.subtract, constant=True)
+MUL:        Final = Elementwise(ops.MUL, np.multiply)
+DIV:        Final = Elementwise(ops.DIV, np.divide)
+NEG:        Final = Elementwise(ops.NEG, np.negative, constant=True)
+POW:        Final = Elementwise(ops.POW, _pow, fresh_local=True)
+EXP:        Final = Elementwise(ops.EXP, np.exp, fresh_local=True)
+LOG:        Final = Elementwise(ops.LOG, np.log, fresh_local=True)
+SQRT:       Final = Elementwise(ops.SQRT, np.sqrt, fresh_local=True)
+SIN:        Final = Elementwise(ops.SIN, np.sin, fresh_local=True)
+COS:        Final = Elementwise(ops.COS, np.cos, fresh_local=True)
+TANH:       Final = Elementwise(ops.TANH, np.tanh, fresh_local=True)
+SIGMOID:    Final = Elementwise(ops.SIGMOID, _sigmoid, fresh_local=True)
+RELU:       Final = Elementwise(ops.RELU, _relu, fresh_local=True)
+LEAKY_RELU: Final = Elementwise(ops.LEAKY_RELU, _leaky_relu, fresh_local=True)
+ELU:        Final = Elementwise(ops.ELU, _elu, fresh_local=True)
+ABS:        Final = Elementwise(ops.ABS, np.abs, fresh_local=True)
+POW_TENSOR: Final = Elementwise(
     Op("pow", "**", np.power, _pow_tensor_local, ops.POW_VALUE.formulas, template="{a}**{b}"), np.power)
 # fmt: on
 
@@ -196,8 +196,8 @@ def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     return (da, db)
 
 
-MATMUL = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),
-            template="{a} @ {b}", vjp=_matmul_vjp)
+MATMUL: Final = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),
+                   template="{a} @ {b}", vjp=_matmul_vjp)
 """``Z = W @ X``: dL/dW = dL/dZ @ X^T and dL/dX = W^T @ dL/dZ (batched over leading axes)."""
 
 
@@ -248,18 +248,18 @@ def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     return (_expand(g, node) * mask,)
 
 
-SUM = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
-         has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node),))
-MEAN = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1/n (spread over the averaged axes)",),
-          has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * (1.0 / _reduced_count(node)),))
-MAX = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
-         has_arg=True, vjp=_max_vjp)
-RESHAPE = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
-             ("reshape d{out} back to the shape of {a}",), has_arg=True,
-             vjp=lambda node, g, symbolic: (g.reshape(node.parents[0].data.shape),))
-TRANSPOSE = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
-               ("transpose d{out} back",), has_arg=True,
-               vjp=lambda node, g, symbolic: (g.transpose(tuple(np.argsort(node._arg))),))
+SUM: Final = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
+                has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node),))
+MEAN: Final = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1/n (spread over the averaged axes)",),
+                 has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * (1.0 / _reduced_count(node)),))
+MAX: Final = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
+                has_arg=True, vjp=_max_vjp)
+RESHAPE: Final = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
+                    ("reshape d{out} back to the shape of {a}",), has_arg=True,
+                    vjp=lambda node, g, symbolic: (g.reshape(node.parents[0].data.shape),))
+TRANSPOSE: Final = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
+                      ("transpose d{out} back",), has_arg=True,
+                      vjp=lambda node, g, symbolic: (g.transpose(tuple(np.argsort(node._arg))),))
 
 
 def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndarray:
@@ -269,9 +269,9 @@ def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndar
     return full
 
 
-SCATTER = Op("scatter", "scatter", _scatter_forward, lambda a, out, arg: (None,),
-             ("pick the indexed positions of d{out}",), has_arg=True, template="scatter({a})",
-             vjp=lambda node, g, symbolic: (g[node._arg[0]],))
+SCATTER: Final = Op("scatter", "scatter", _scatter_forward, lambda a, out, arg: (None,),
+                    ("pick the indexed positions of d{out}",), has_arg=True, template="scatter({a})",
+                    vjp=lambda node, g, symbolic: (g[node._arg[0]],))
 """The adjoint of indexing: ``a`` added into zeros at the indexed positions. It is the backward
 of ``x[i]``, an op of its own so that ``create_graph`` can differentiate through indexing."""
 
@@ -283,9 +283,9 @@ def _scatter(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     return _scatter_forward(g, (index, shape))
 
 
-GETITEM = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
-             ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
-             vjp=lambda node, g, symbolic: (_scatter(g, node._arg, node.parents[0].data.shape),))
+GETITEM: Final = Op("getitem", "[]", lambda x, index: x[index], lambda a, out, arg: (None,),
+                    ("scatter d{out} into the indexed positions of {a}",), has_arg=True, template="{a}[{p}]",
+                    vjp=lambda node, g, symbolic: (_scatter(g, node._arg, node.parents[0].data.shape),))
 
 
 def _concat_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
@@ -306,8 +306,8 @@ def _concat_forward(*xs_and_arg: Any) -> np.ndarray:
     return np.stack(xs, axis=axis) if stacked else np.concatenate(xs, axis=axis)
 
 
-CONCAT = Op("concatenate", "concat", _concat_forward, lambda xs, out, arg: [None] * len(xs),
-            ("the slice of d{out} that {x} filled",), has_arg=True, variadic=True, vjp=_concat_vjp)
+CONCAT: Final = Op("concatenate", "concat", _concat_forward, lambda xs, out, arg: [None] * len(xs),
+                   ("the slice of d{out} that {x} filled",), has_arg=True, variadic=True, vjp=_concat_vjp)
 
 TENSOR_OPS: tuple[Op, ...] = (ADD, SUB, MUL, DIV, NEG, POW, POW_TENSOR, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID,
                               RELU, LEAKY_RELU, ELU, ABS, MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, GETITEM,
