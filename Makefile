@@ -7,8 +7,9 @@ PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip --disable-pip-version-check -q
 OUT    ?= out
 PYTEST_ARGS ?=
-# The engine's hot modules (setup.py's COMPILED), compiled with mypyc when chainrule is installed (setup.py): an edit to
-# one of them reinstalls, so that the compiled code never lags behind the source.
+# The engine's hot modules, compiled with mypyc when chainrule is installed (setup.py's COMPILED;
+# a test checks that the two lists agree): an edit to one of them reinstalls, so that the
+# compiled code never lags behind the source.
 COMPILED = autograd/engine.py autograd/op.py autograd/ops.py autograd/value.py \
            autograd/tensor.py autograd/tensor_ops.py autograd/functional.py
 

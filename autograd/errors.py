@@ -1,9 +1,9 @@
 """The engine's exceptions.
 
-``DomainError`` is the one class for "this op is undefined at these inputs": it is both a ``ValueError`` (a bad
-argument) and an ``ArithmeticError`` (what Python raises for ``1 / 0``), so callers may catch
-whichever their code already expects. ``AnomalyError`` is what :func:`autograd.detect_anomaly`
-raises for a NaN or an infinity in a tensor.
+``DomainError`` is the one class for "this op is undefined at these inputs": it is both a
+``ValueError`` (a bad argument) and an ``ArithmeticError`` (what Python raises for ``1 / 0``),
+so callers may catch whichever their code already expects. ``AnomalyError`` is what
+:func:`autograd.detect_anomaly` raises for a NaN or an infinity in a tensor.
 """
 
 from __future__ import annotations
