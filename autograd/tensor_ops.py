@@ -89,27 +89,19 @@ class Elementwise(Op):
     def vjp(self, node: Node, grad: Any, symbolic: bool) -> tuple[Any, ...]:
         # A method of the record, not a function passed to Op: the compiled build dispatches it
         # as a C call. It runs once per node of every backward pass.
-        a, b, fixed = node._a, node._b, self.fixed
+        a, b = node._a, node._b
         assert a is not None
+        d = self.fixed if self.fixed is not None else self.partials(node, symbolic)
         if b is None:  # a unary op keeps its input's shape: nothing to sum back
-            if fixed is not None:
-                d = fixed[0]
-            elif symbolic:
-                d = (self.local(a, node, node._arg) if self.has_arg else self.local(a, node))[0]
-            else:
-                x, out = a.data, node.data
-                d = (self.local(x, out, node._arg) if self.has_arg else self.local(x, out))[0]
-                if (self.fresh_local and d.__class__ is np.ndarray and d is not x and d is not out
-                        and grad.__class__ is np.ndarray and d.shape == grad.shape and d.dtype == grad.dtype):
-                    # d is a temporary (1 - out^2 of tanh): the product goes into its memory,
-                    # one array less to allocate and to pull through the cache per step
-                    return (np.multiply(grad, d, out=d),)
-            return (_times(grad, d),)
-        if fixed is not None:
-            da, db = fixed
-        else:
-            da, db = self.local(a, b, node) if symbolic else self.local(a.data, b.data, node.data)
-        return (unbroadcast(_times(grad, da), a.data.shape), unbroadcast(_times(grad, db), b.data.shape))
+            d0 = d[0]
+            if (self.fresh_local and not symbolic and d0.__class__ is np.ndarray and d0 is not a.data
+                    and d0 is not node.data and grad.__class__ is np.ndarray and d0.shape == grad.shape
+                    and d0.dtype == grad.dtype):
+                # d0 is a temporary (1 - out^2 of tanh): the product goes into its memory, one
+                # array less to allocate and to pull through the cache per step
+                return (np.multiply(grad, d0, out=d0),)
+            return (_times(grad, d0),)
+        return (unbroadcast(_times(grad, d[0]), a.data.shape), unbroadcast(_times(grad, d[1]), b.data.shape))
 
 
 def _times(g: Any, d: Any) -> Any:
