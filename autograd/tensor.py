@@ -165,7 +165,7 @@ class Tensor(Node):
     def _lift(self, x: Any) -> Tensor:
         if isinstance(x, Tensor):
             return x
-        if x.__class__ is np.ndarray and x.dtype is self.data.dtype:  # a batch of data: nothing to check
+        if type(x) is T._ndarray and x.dtype is self.data.dtype:  # a batch of data: nothing to check
             return Tensor(x, _fn=CONSTANT)
         if isinstance(x, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
@@ -343,19 +343,29 @@ class Tensor(Node):
         # so that an in-place update of one parameter's .grad never changes another's. A .grad
         # that was there before got the gradient added into a new array. Constants (plain
         # numbers and arrays mixed into ops) are no parameters: they keep what they get.
+        held: list[Any] | None = None  # every node's .grad, listed when a leaf first asks
         for node, old in zip(nodes, before):
             g = node.grad
-            if node._a is not None or node._fn is CONSTANT or old is not None or g.__class__ is not np.ndarray:
+            if node._a is not None or node._fn is CONSTANT or old is not None or type(g) is not T._ndarray:
                 continue
-            if g.base is not None or _shared(g, node, nodes):
-                node.grad = g.copy()
+            if g.base is None:
+                if held is None:
+                    held = [n.grad for n in nodes]
+                if not _held_twice(g, held):
+                    continue
+            node.grad = g.copy()
 
 
-def _shared(g: Any, owner: Node, nodes: list[Node]) -> bool:
-    """Whether another of ``nodes`` holds ``g`` as its ``.grad`` (identity: no array compare)."""
-    for node in nodes:
-        if node.grad is g and node is not owner:
-            return True
+def _held_twice(g: Any, grads: list[Any]) -> bool:
+    """Whether ``g`` is twice or more in ``grads`` (identity: no array compare), i.e. another
+    node's .grad besides its owner's. (A leaf already given a copy still counts: one copy
+    more, never one less.)"""
+    seen = False
+    for x in grads:
+        if x is g:
+            if seen:
+                return True
+            seen = True
     return False
 
 

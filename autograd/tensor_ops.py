@@ -22,6 +22,13 @@ from autograd import ops
 from autograd.engine import CONSTANT, Node
 from autograd.op import Op
 
+# numpy's names used in every chain-rule step, bound once: the compiled build reads a Final
+# module constant as a C variable, but looks ``np.multiply`` up in numpy's module dict at
+# each use.
+_ndarray: Final = np.ndarray
+_multiply: Final = np.multiply
+_add_reduce: Final = np.add.reduce
+
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``g`` over the axes numpy broadcast to reach it, so it has ``shape`` again."""
@@ -39,24 +46,24 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
         if shape == (n,):
             return ones(m, g.dtype) @ g
         if shape == (1, n):
-            return ones(m, g.dtype).reshape(1, m) @ g
+            return ones((1, m), g.dtype) @ g
         if shape == (m, 1):
-            return g @ ones(n, g.dtype).reshape(n, 1)
+            return g @ ones((n, 1), g.dtype)
     extra = len(gshape) - len(shape)
     if gshape[extra:] == shape and not isinstance(g, Node):  # only leading axes were added
-        return np.add.reduce(g, axis=tuple(range(extra)) if extra > 1 else 0)  # one C call, no reshape
+        return _add_reduce(g, axis=tuple(range(extra)) if extra > 1 else 0)  # one C call, no reshape
     axes = tuple(range(extra)) + tuple(i + extra for i, n in enumerate(shape) if n == 1 and gshape[i + extra] != 1)
     summed = g.sum(axis=axes, keepdims=True) if axes else g
     return summed.reshape(shape)
 
 
 @functools.lru_cache(maxsize=32)
-def ones(n: int, dtype: np.dtype[Any]) -> np.ndarray:
-    """A vector of ``n`` ones, read-only, made once per size and dtype: summing the rows or the
+def ones(shape: int | tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+    """An array of ones, read-only, made once per shape and dtype: summing the rows or the
     columns of a matrix as a product with it is a BLAS call (see :func:`unbroadcast`)."""
-    vector = np.ones(n, dtype)
-    vector.flags.writeable = False
-    return vector
+    array = np.ones(shape, dtype)
+    array.flags.writeable = False
+    return array
 
 
 class Elementwise(Op):
@@ -94,12 +101,12 @@ class Elementwise(Op):
         d = self.fixed if self.fixed is not None else self.partials(node, symbolic)
         if b is None:  # a unary op keeps its input's shape: nothing to sum back
             d0 = d[0]
-            if (self.fresh_local and not symbolic and d0.__class__ is np.ndarray and d0 is not a.data
-                    and d0 is not node.data and grad.__class__ is np.ndarray and d0.shape == grad.shape
-                    and d0.dtype == grad.dtype):
+            if (self.fresh_local and not symbolic and type(d0) is _ndarray and d0 is not a.data
+                    and d0 is not node.data and type(grad) is _ndarray and d0.shape == grad.shape
+                    and d0.dtype is grad.dtype):  # (dtypes that are equal but not the same object: no harm)
                 # d0 is a temporary (1 - out^2 of tanh): the product goes into its memory, one
                 # array less to allocate and to pull through the cache per step
-                return (np.multiply(grad, d0, out=d0),)
+                return (_multiply(grad, d0, out=d0),)
             return (_times(grad, d0),)
         return (unbroadcast(_times(grad, d[0]), a.data.shape), unbroadcast(_times(grad, d[1]), b.data.shape))
 
@@ -107,7 +114,7 @@ class Elementwise(Op):
 def _times(g: Any, d: Any) -> Any:
     """``g * d``, without copying a whole array when the local derivative is the number 1 or -1
     (``+`` and ``-``): gradients are never changed in place, so sharing ``g`` is safe."""
-    if d.__class__ is float:
+    if type(d) is float:
         if d == 1.0:
             return g
         if d == -1.0:
