@@ -17,7 +17,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar, SupportsIndex
+from typing import Any, ClassVar, Final, SupportsIndex
 
 import numpy as np
 
@@ -34,7 +34,7 @@ class _Anomaly:
         self.enabled = False
 
 
-_anomaly = _Anomaly()
+_anomaly: Final = _Anomaly()
 
 # The axes of a reduction, as numpy takes them. User-facing arguments are annotated with
 # protocols (``SupportsIndex``) or ``object`` where numpy takes numpy's own integers and
