@@ -103,7 +103,7 @@ class Elementwise(Op):
             d0 = d[0]
             if (self.fresh_local and not symbolic and type(d0) is _ndarray and d0 is not a.data
                     and d0 is not node.data and type(grad) is _ndarray and d0.shape == grad.shape
-                    and d0.dtype is grad.dtype):  # (dtypes that are equal but not the same object: no harm)
+                    and d0.dtype is grad.dtype):  # (equal dtypes that are two objects: the general path below)
                 # d0 is a temporary (1 - out^2 of tanh): the product goes into its memory, one
                 # array less to allocate and to pull through the cache per step
                 return (_multiply(grad, d0, out=d0),)
