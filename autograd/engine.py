@@ -78,7 +78,7 @@ def is_grad_enabled() -> bool:
 class _GradModeContext:
     """Sets grad mode for a ``with`` block and restores the previous mode on exit.
 
-    A class, not ``@contextmanager``: ``backward`` enters one per pass, and a generator-based
+    A class, not ``@contextmanager``: a training loop enters one per step, and a generator-based
     context costs several microseconds, as much as a whole chain-rule step of a small Tensor.
     """
 
@@ -100,10 +100,16 @@ class _GradModeContext:
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _GradModeContext(self.enabled):
+            with self:
                 return fn(*args, **kwargs)
 
         return cast(F, wrapper)
+
+
+# One context object per mode, shared: it keeps a stack of the modes it replaced, so it nests
+# in itself, and a training step that enters it allocates nothing.
+_NO_GRAD: Final = _GradModeContext(False)
+_ENABLE_GRAD: Final = _GradModeContext(True)
 
 
 def no_grad() -> _GradModeContext:
@@ -112,12 +118,12 @@ def no_grad() -> _GradModeContext:
     Use it for optimizer updates and evaluation. Grad mode is global to the process (the
     engine is single-threaded, like the rest of chainrule).
     """
-    return _GradModeContext(False)
+    return _NO_GRAD
 
 
 def enable_grad() -> _GradModeContext:
     """Context manager that turns graph recording back on (e.g. inside :func:`no_grad`)."""
-    return _GradModeContext(True)
+    return _ENABLE_GRAD
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)
@@ -361,42 +367,44 @@ def _chain_rule(
     nodes: list[Node] = []
     grads: list[Any] = []
     finished = False
+    mode = _mode.enabled  # the chain rule's own ops record a graph only under create_graph
     try:
         root._pass = root._seed(seed, create_graph)
-        with _GradModeContext(create_graph):
-            for node in reversed(order):
-                g = node._pass
-                node._pass = None  # done with the slot: every consumer came before this node
-                if g is mark:  # no gradient reaches it (an op gave None for every path)
-                    continue
-                nodes.append(node)
-                if accumulate:
-                    old = node.grad
-                    grads.append(old)
-                    node.grad = g if old is None else old + g
-                else:
-                    grads.append(g)
-                a = node._a
-                if a is None:  # a leaf
-                    continue
-                fn = node._fn
-                try:
-                    contributions = fn.vjp(node, g, create_graph)
-                except (ArithmeticError, ValueError) as exc:
-                    if isinstance(exc, DomainError):
-                        raise
-                    raise DomainError(fn.name, node.parents, str(exc), phase="backward") from None
-                if observe is not None:
-                    observe(node, g, contributions)
-                _add(a, contributions[0], mark)
-                b = node._b
-                if b is not None:
-                    _add(b, contributions[1], mark)
-                    for i, p in enumerate(node._rest):
-                        _add(p, contributions[i + 2], mark)
+        _mode.enabled = create_graph  # (set and restored here, not by a context object: one less per pass)
+        for node in reversed(order):
+            g = node._pass
+            node._pass = None  # done with the slot: every consumer came before this node
+            if g is mark:  # no gradient reaches it (an op gave None for every path)
+                continue
+            nodes.append(node)
+            if accumulate:
+                old = node.grad
+                grads.append(old)
+                node.grad = g if old is None else old + g
+            else:
+                grads.append(g)
+            a = node._a
+            if a is None:  # a leaf
+                continue
+            fn = node._fn
+            try:
+                contributions = fn.vjp(node, g, create_graph)
+            except (ArithmeticError, ValueError) as exc:
+                if isinstance(exc, DomainError):
+                    raise
+                raise DomainError(fn.name, node.parents, str(exc), phase="backward") from None
+            if observe is not None:
+                observe(node, g, contributions)
+            _add(a, contributions[0], mark)
+            b = node._b
+            if b is not None:
+                _add(b, contributions[1], mark)
+                for i, p in enumerate(node._rest):
+                    _add(p, contributions[i + 2], mark)
         finished = True
         return nodes, grads
     finally:
+        _mode.enabled = mode
         _unwalk(order if not finished else [], saved)
         if accumulate and not finished:
             for node, old in zip(nodes, grads):

@@ -163,6 +163,29 @@ def test_each_leaf_owns_its_gradient_array() -> None:
     np.testing.assert_array_equal(leaf.grad, [1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_implicit_seed_is_a_shared_read_only_one_and_leaves_get_their_own(dtype: type) -> None:
+    x = Tensor(np.array([0.5, -1.0]), dtype=dtype)
+    loss = (x * x).sum()
+    loss.backward()
+    loss.backward()  # gradients accumulate, into new arrays
+    np.testing.assert_array_equal(x.grad, 2 * 2 * x.data)
+    assert loss.grad == 2.0 and loss.grad.dtype == dtype
+    other = (x * 3.0).sum()
+    other.backward()
+    assert other.grad == 1.0 and other.grad.dtype == dtype and not other.grad.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        other.grad += 1.0
+    third = (x * 5.0).sum()
+    third.backward()
+    assert third.grad == 1.0  # the shared one is still one
+    np.testing.assert_array_equal(x.grad, 4 * x.data + 3 + 5)
+    leaf = Tensor(np.array(3.0), dtype=dtype)
+    leaf.backward()
+    leaf.grad += 1.0  # a leaf's gradient is its own, writable
+    assert leaf.grad == 2.0 and Tensor(np.array(1.0), dtype=dtype).sum().grad is None
+
+
 def test_cross_entropy_under_no_grad_is_the_same_loss_as_a_leaf() -> None:
     # evaluation skips the gradient's softmax - onehot; the loss must not change by a bit
     rng = np.random.default_rng(11)
