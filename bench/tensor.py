@@ -4,8 +4,8 @@ The same MLP 64-128-64-10 (tanh, softmax cross-entropy, plain SGD, lr 0.1) train
 on 1,797 x 64 inputs (the size of the digits data set; seeded random data, so no download) with:
 chainrule ``Tensor``, PyTorch 2.13.0 on the CPU, DeZero, and a hand-written numpy forward and
 backward (the limit for any numpy-based engine). Float64 and float32, batch sizes 32 and 256,
-all in one run: in each of 3 rounds every engine in turn gets a warm-up epoch and 3 timed epochs
-(see :func:`best_ms`); the best epoch is reported.
+all in one run: in each of 3 rounds every engine of every cell in turn gets a warm-up epoch and
+3 timed epochs (see :func:`best_ms`); the best epoch is reported.
 
     python bench/tensor.py
 """
@@ -147,23 +147,28 @@ ENGINES: dict[str, Callable[[np.ndarray, np.ndarray, int], Epoch]] = {
 }
 
 
-def best_ms(epochs: dict[str, Epoch], rounds: int, repeat: int) -> dict[str, float]:
-    """Best epoch time of each engine, in ms.
+Cell = tuple[type, int]  # (dtype, batch size)
 
-    Each round gives every engine, in turn, one warm-up epoch and ``repeat`` timed ones: a
-    block per engine, so that no engine runs while another's thread pool is still spinning
-    (OpenBLAS and PyTorch's OpenMP both busy-wait after a call), and several rounds, so that a
-    slow spell of the machine does not fall on one engine only.
+
+def best_ms(cells: dict[Cell, dict[str, Epoch]], rounds: int, repeat: int) -> dict[Cell, dict[str, float]]:
+    """Best epoch time of each engine in each cell, in ms.
+
+    Each round gives every engine of every cell, in turn, one warm-up epoch and ``repeat`` timed
+    ones: a block per engine, so that no engine runs while another's thread pool is still
+    spinning (OpenBLAS and PyTorch's OpenMP both busy-wait after a call). The rounds go over
+    all the cells before the next one starts, so that a slow spell of the machine (they last
+    seconds here) falls on one round of a cell, not on all of them, or on one engine only.
     """
-    best = dict.fromkeys(epochs, float("inf"))
+    best = {cell: dict.fromkeys(epochs, float("inf")) for cell, epochs in cells.items()}
     for _ in range(rounds):
-        for name, epoch in epochs.items():
-            epoch()
-            for _ in range(repeat):
-                t0 = time.perf_counter()
+        for cell, epochs in cells.items():
+            for name, epoch in epochs.items():
                 epoch()
-                best[name] = min(best[name], time.perf_counter() - t0)
-    return {name: seconds * 1e3 for name, seconds in best.items()}
+                for _ in range(repeat):
+                    t0 = time.perf_counter()
+                    epoch()
+                    best[cell][name] = min(best[cell][name], time.perf_counter() - t0)
+    return {cell: {name: seconds * 1e3 for name, seconds in row.items()} for cell, row in best.items()}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -171,13 +176,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--repeat", type=int, default=3, help="timed epochs per engine and round")
     args = parser.parse_args(argv)
-    cells = [(dt, bs) for dt in (np.float64, np.float32) for bs in (32, 256)]
-    results: dict[str, list[float]] = {name: [] for name in ENGINES}
-    for dtype, batch in cells:
+    cells: dict[Cell, dict[str, Epoch]] = {}
+    for dtype in (np.float64, np.float32):
         X, y = data(dtype)
-        times = best_ms({name: make(X, y, batch) for name, make in ENGINES.items()}, args.rounds, args.repeat)
-        for name, ms in times.items():
-            results[name].append(ms)
+        for batch in (32, 256):
+            cells[dtype, batch] = {name: make(X, y, batch) for name, make in ENGINES.items()}
+    times = best_ms(cells, args.rounds, args.repeat)
+    results = {name: [times[cell][name] for cell in cells] for name in ENGINES}
     head = " | ".join(f"{np.dtype(dt).name} b{bs}" for dt, bs in cells)
     print(f"MLP 64-128-64-10, one epoch of 1,797 examples, ms (best of {args.rounds} x {args.repeat})")
     print(f"| engine | {head} |")
