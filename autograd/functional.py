@@ -99,9 +99,9 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray, residual: bool = True) 
     target = shifted.take(picked)
     probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = probs @ ones((classes, 1), probs.dtype)  # each row's sum, as a BLAS product: (m, 1)
-    # The mean of log(total) - target, each term >= 0 (total >= 1, target <= 0): summed apart,
-    # with nothing to cancel.
-    loss = (np.add.reduce(np.log(total), axis=None) - np.add.reduce(target)) / m
+    # The mean of log(total) - target, each term >= 0 (total >= 1, target <= 0); the column
+    # of logs turned into a row, so that the difference is one row of m terms, summed as one
+    loss = np.add.reduce(np.log(total).T - target, axis=None) / m
     if residual:
         probs /= total
         probs.put(picked, probs.take(picked) - 1.0)  # probs becomes softmax - onehot

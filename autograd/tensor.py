@@ -4,9 +4,8 @@ Everything a ``Value`` records, a ``Tensor`` records too (``op``, ``parents``, t
 with its formulas), and the same :func:`~autograd.engine.backprop` differentiates both; only
 the forward functions and the broadcasting-aware chain-rule steps differ (see
 :mod:`autograd.tensor_ops`). ``grad`` is ``None`` until a backward pass reaches the tensor,
-then an array of its shape and dtype: a leaf's is an array of its own, which an optimizer may
-change in place; a one-element root's (``loss.grad``, d loss / d loss = 1) is a shared
-read-only 1.
+then an array of its shape and dtype; a leaf's is an array of its own, which an optimizer may
+change in place.
 
 Data is float64 unless asked otherwise (``Tensor(x, dtype=np.float32)``, or a float32 array);
 numbers and arrays mixed into an op take the tensor's dtype, so float32 stays float32.
@@ -324,12 +323,9 @@ class Tensor(Node):
                 raise ValueError(f"a tensor of shape {self.shape} needs a seed d root / d root of that shape: "
                                  "pass grad= to backward(), grad_output= to grad(), or seed= to viz.draw()/viz.steps() "
                                  "(only a one-element tensor has an implicit 1)")
-            if self._a is not None and not symbolic:
-                # d root / d root = 1, the same read-only array for every pass: no op changes a
-                # gradient in place, and only a leaf's .grad must be an array of its own
-                return T.ones(self.data.shape, self.data.dtype)
-            seed = np.empty(self.data.shape, self.data.dtype)  # not np.ones: its Python wrapper costs 2 µs
-            seed.fill(1)
+            # A copy of the cached ones: one numpy call (np.ones is a Python wrapper, 2 µs), and
+            # an array of its own, as any .grad it becomes must be
+            seed = T.ones(self.data.shape, self.data.dtype).copy()
         else:
             # a copy: the seed may become this node's .grad, which must not be the caller's array
             seed = np.array(grad.data if isinstance(grad, Node) else grad, dtype=self.data.dtype)

@@ -164,26 +164,26 @@ def test_each_leaf_owns_its_gradient_array() -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_the_implicit_seed_is_a_shared_read_only_one_and_leaves_get_their_own(dtype: type) -> None:
-    x = Tensor(np.array([0.5, -1.0]), dtype=dtype)
-    loss = (x * x).sum()
+def test_the_implicit_seed_is_a_fresh_one_each_pass(dtype: type) -> None:
+    # The implicit d root / d root = 1 comes from a cached array of ones: every pass gets a copy,
+    # since + and - pass it on unchanged, to a leaf's .grad or to a caller of grad().
+    x, y = Tensor(np.array([2.0]), dtype=dtype), Tensor(np.array([3.0]), dtype=dtype)
+    loss = x - y
+    loss.zero_grad()  # the root holds zeros: after the pass it holds zeros + 1, not the seed
     loss.backward()
-    loss.backward()  # gradients accumulate, into new arrays
-    np.testing.assert_array_equal(x.grad, 2 * 2 * x.data)
-    assert loss.grad == 2.0 and loss.grad.dtype == dtype
-    other = (x * 3.0).sum()
-    other.backward()
-    assert other.grad == 1.0 and other.grad.dtype == dtype and not other.grad.flags.writeable
-    with pytest.raises(ValueError, match="read-only"):
-        other.grad += 1.0
-    third = (x * 5.0).sum()
-    third.backward()
-    assert third.grad == 1.0  # the shared one is still one
-    np.testing.assert_array_equal(x.grad, 4 * x.data + 3 + 5)
-    leaf = Tensor(np.array(3.0), dtype=dtype)
-    leaf.backward()
-    leaf.grad += 1.0  # a leaf's gradient is its own, writable
-    assert leaf.grad == 2.0 and Tensor(np.array(1.0), dtype=dtype).sum().grad is None
+    x.grad *= 0.5  # a leaf's gradient is its own, writable array
+    assert x.grad == 0.5 and y.grad == -1.0 and loss.grad == 1.0 and x.grad.dtype == dtype
+    w = Tensor(np.array(1.5), dtype=dtype)
+    out = w + 1.0
+    out.backward()
+    w.grad = None
+    out.backward()  # the root's .grad is not None this time
+    w.grad += 1.0
+    assert w.grad == 2.0
+    first, second = grad(out, [out])[0], grad(out, [out])[0]
+    assert first is not second and first.flags.writeable
+    first *= 7.0
+    assert grad(out, [out])[0] == 1.0  # the cached ones are still ones
 
 
 def test_cross_entropy_under_no_grad_is_the_same_loss_as_a_leaf() -> None:
