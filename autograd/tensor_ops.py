@@ -44,7 +44,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
         # a parameter's .grad must not be; see Tensor._own_leaf_grads.)
         m, n = gshape
         if shape == (n,):
-            return ones(m, g.dtype) @ g
+            return ones((m,), g.dtype) @ g
         if shape == (1, n):
             return ones((1, m), g.dtype) @ g
         if shape == (m, 1):
@@ -58,7 +58,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
 
 
 @functools.lru_cache(maxsize=32)
-def ones(shape: int | tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
+def ones(shape: tuple[int, ...], dtype: np.dtype[Any]) -> np.ndarray:
     """An array of ones, read-only, made once per shape and dtype: summing the rows or the
     columns of a matrix as a product with it is a BLAS call (see :func:`unbroadcast`)."""
     array = np.ones(shape, dtype)
