@@ -69,8 +69,8 @@ def _label_positions(labels: np.ndarray, shape: tuple[int, ...], dtype: np.dtype
     the batch's :func:`_batch`.
 
     One C call checks that every label is in ``0..classes-1`` and flattens (row, label): the
-    forward then reads the labels' logits with ``take`` and subtracts the one-hot through a
-    flat view, both much cheaper than 2-D fancy indexing and ``labels.min()``/``max()``.
+    forward then reads the labels' logits and subtracts the one-hot through a flat view, both
+    much cheaper than 2-D fancy indexing and ``labels.min()``/``max()``.
     """
     if len(labels) != shape[0]:
         raise ValueError(f"cross_entropy: {len(labels)} labels for logits of shape {shape}: one label per row expected")
@@ -101,9 +101,10 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray, batch: Batch, residual:
     # several times faster than its max reduction along them (5 against 21 µs on 256 x 10).
     top = logits.take(logits.argmax(axis=1, keepdims=True) + starts)
     # In C order whatever the logits' layout (a transposed Z of shape (classes, m), say): flat
-    # positions (``take``, the flat view below) are C-order positions.
+    # positions are C-order positions, and the flat view is a view (of probs too, below)
     shifted = np.subtract(logits, top, order="C")
-    target = shifted.take(picked)
+    flat = shifted.reshape(-1)
+    target = flat[picked]
     probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = probs @ ones_column  # each row's sum, as a BLAS product: (m, 1)
     # The mean of log(total) - target, each term >= 0 (total >= 1, target <= 0): the column of
@@ -112,7 +113,7 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray, batch: Batch, residual:
     loss = ((np.log(total).T - target) @ means).reshape(())
     if residual:
         probs /= total
-        probs.reshape(-1)[picked] -= 1.0  # probs becomes softmax - onehot (a flat view: C order)
+        flat[picked] -= 1.0  # probs becomes softmax - onehot
     return loss, probs
 
 

@@ -175,29 +175,41 @@ def _swap(x: Any) -> Any:
     return x.T if n == 2 else x.transpose(*range(n - 2), n - 1, n - 2)
 
 
-def _matmul_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
-    a, b = node._a, node._b
-    assert a is not None and b is not None
-    A: Any = a if symbolic else a.data  # both have ndim, shape and @
-    B: Any = b if symbolic else b.data
-    da = db = None  # a constant operand (a batch of data given as an array) needs no gradient: no matmul
-    if A.ndim == 2 and B.ndim == 2:
+class MatMul(Op):
+    """``Z = W @ X``: dL/dW = dL/dZ @ X^T and dL/dX = W^T @ dL/dZ (batched over leading axes).
+
+    Its chain-rule step is a method, as :class:`Elementwise`'s is: the compiled build calls it
+    directly, where a function passed to :class:`Op` is a call through Python's protocol, and
+    a network makes one such step per layer.
+    """
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("matmul", "@", np.matmul, lambda a, b, out: (None, None),
+                         ("d{out} @ {b}^T", "{a}^T @ d{out}"), template="{a} @ {b}")
+
+    def vjp(self, node: Node, grad: Any, symbolic: bool) -> tuple[Any, ...]:
+        a, b = node._a, node._b
+        assert a is not None and b is not None
+        A: Any = a if symbolic else a.data  # both have ndim, shape and @
+        B: Any = b if symbolic else b.data
+        da = db = None  # a constant operand (a batch of data given as an array) needs no gradient: no matmul
+        if A.ndim == 2 and B.ndim == 2:
+            if a._fn is not CONSTANT:
+                da = grad @ B.T
+            if b._fn is not CONSTANT:
+                db = A.T @ grad
+            return (da, db)
+        # batched: numpy may have broadcast the batch axes, whose gradient is summed back
         if a._fn is not CONSTANT:
-            da = g @ B.T
+            da = unbroadcast(grad @ _swap(B), A.shape)
         if b._fn is not CONSTANT:
-            db = A.T @ g
+            db = unbroadcast(_swap(A) @ grad, B.shape)
         return (da, db)
-    # batched: numpy may have broadcast the batch axes, whose gradient is summed back
-    if a._fn is not CONSTANT:
-        da = unbroadcast(g @ _swap(B), A.shape)
-    if b._fn is not CONSTANT:
-        db = unbroadcast(_swap(A) @ g, B.shape)
-    return (da, db)
 
 
-MATMUL: Final = Op("matmul", "@", np.matmul, lambda a, b, out: (None, None), ("d{out} @ {b}^T", "{a}^T @ d{out}"),
-                   template="{a} @ {b}", vjp=_matmul_vjp)
-"""``Z = W @ X``: dL/dW = dL/dZ @ X^T and dL/dX = W^T @ dL/dZ (batched over leading axes)."""
+MATMUL: Final = MatMul()
 
 
 def _expand(g: Any, node: Node) -> Any:
