@@ -52,11 +52,11 @@ Batch = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 @functools.lru_cache(maxsize=8)
 def _batch(m: int, classes: int, dtype: np.dtype[Any]) -> Batch:
-    """The arrays cross-entropy needs for a batch of (m, classes) logits: each row's number,
-    the flat position of each row's start as a column (m, 1), a column of ones (classes, 1)
-    and a column of 1/m (m, 1). Read-only, made once per batch shape, which repeats every
-    training step (one cache lookup for all four)."""
-    rows: np.ndarray = np.arange(m)
+    """The arrays cross-entropy needs for a batch of (m, classes) logits: the row numbers as a
+    row (1, m), the flat position of each row's start as a column (m, 1), a column of ones
+    (classes, 1) and a column of 1/m (m, 1). Read-only, made once per batch shape, which
+    repeats every training step (one cache lookup for all four)."""
+    rows: np.ndarray = np.arange(m).reshape(1, m)
     starts = (rows * classes).reshape(m, 1)
     means = np.full((m, 1), 1.0 / m, dtype)
     for array in (rows, starts, means):
@@ -65,8 +65,8 @@ def _batch(m: int, classes: int, dtype: np.dtype[Any]) -> Batch:
 
 
 def _label_positions(labels: np.ndarray, shape: tuple[int, ...], dtype: np.dtype[Any]) -> tuple[np.ndarray, Batch]:
-    """The flat index of each row's label in logits of ``shape`` (m, classes), checked, and
-    the batch's :func:`_batch`.
+    """The flat index of each row's label in logits of ``shape`` (m, classes), as a row
+    (1, m), checked, and the batch's :func:`_batch`.
 
     One C call checks that every label is in ``0..classes-1`` and flattens (row, label): the
     forward then reads the labels' logits and subtracts the one-hot through a flat view, both
@@ -108,9 +108,10 @@ def _softmax_nll(logits: np.ndarray, picked: np.ndarray, batch: Batch, residual:
     probs = np.exp(shifted, out=shifted)  # shifted is not needed any more: reuse its memory
     total = probs @ ones_column  # each row's sum, as a BLAS product: (m, 1)
     # The mean of log(total) - target, each term >= 0 (total >= 1, target <= 0): the column of
-    # logs turned into a row, so that the difference is one row of m terms, and its product
-    # with the column of 1/m is their mean (1, 1), seen as the 0-d loss
-    loss = ((np.log(total).T - target) @ means).reshape(())
+    # totals seen as a row, as the targets are (picked is a row), so that the difference is
+    # one row of m terms with no broadcasting (which costs numpy more than the arithmetic
+    # here), and its product with the column of 1/m is their mean (1, 1), seen as the 0-d loss
+    loss = ((np.log(total.T) - target) @ means).reshape(())
     if residual:
         probs /= total
         flat[picked] -= 1.0  # probs becomes softmax - onehot
@@ -125,7 +126,7 @@ def _cross_entropy_forward(logits: np.ndarray, arg: tuple[np.ndarray, np.ndarray
 def _cross_entropy_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     (logits,) = node.parents
     _, residual, picked = node._arg  # softmax - onehot, from the forward pass
-    m = len(picked)
+    m = logits.data.shape[0]
     if symbolic:
         onehot = np.zeros(logits.data.shape, logits.data.dtype)  # C order, as the flat positions are
         onehot.reshape(-1)[picked] = 1.0
