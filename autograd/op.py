@@ -40,8 +40,8 @@ class Op:
         template: how to write the operation itself, e.g. ``"{a} * {b}"``.
         vjp: the op's own chain-rule step, ``vjp(node, grad, symbolic)`` -> each parent's
             contribution, for ops whose inputs are arrays of other shapes than the output
-            (``@``, reductions); by default :meth:`vjp` multiplies ``grad`` by
-            :meth:`partials` (a subclass may override :meth:`vjp` instead).
+            (reductions, reshapes); by default :meth:`vjp` multiplies ``grad`` by
+            :meth:`partials` (a subclass may override :meth:`vjp` instead, as ``@`` does).
     """
 
     __slots__ = (
@@ -114,9 +114,10 @@ class Op:
         ``grad * d node / d parent`` (a vector-Jacobian product).
 
         By default ``grad`` times each of :meth:`partials`; ops whose inputs are arrays of other
-        shapes (``@``, reductions) pass their own ``vjp`` to the constructor, and a family of
-        ops may subclass :class:`Op` and override this method (the tensor twins of the scalar
-        ops do: :class:`autograd.tensor_ops.Elementwise`).
+        shapes (reductions, reshapes) pass their own ``vjp`` to the constructor, and an op or a
+        family of ops may subclass :class:`Op` and override this method (``@`` does, as
+        :class:`autograd.tensor_ops.MatMul`, and so do the tensor twins of the scalar ops, as
+        :class:`autograd.tensor_ops.Elementwise`).
         """
         if self.custom_vjp is not None:
             return tuple(self.custom_vjp(node, grad, symbolic))  # (no copy when it is a tuple)

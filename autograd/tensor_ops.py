@@ -3,9 +3,10 @@
 Elementwise ops reuse the scalar records' local derivatives and formulas (``autograd.ops``:
 they are written to work on arrays too); what arrays add is broadcasting, whose gradient is
 summed back to each operand's shape (:func:`unbroadcast`). They share one chain-rule step, the
-``vjp`` method of :class:`Elementwise`. Structural ops (``@``, reductions,
-reshapes, indexing) have no elementwise local derivative: they pass their own ``vjp`` and a
-formula for it, e.g. ``dZ @ X^T`` for the weight of ``Z = W @ X``.
+``vjp`` method of :class:`Elementwise`. Structural ops (``@``, reductions, reshapes,
+indexing) have no elementwise local derivative: they have their own ``vjp`` and a formula for
+it, e.g. ``dZ @ X^T`` for the weight of ``Z = W @ X`` (``@``, in every layer of a network, as
+a method of :class:`MatMul`; the others as functions given to :class:`~autograd.op.Op`).
 
 Every ``vjp`` here works on arrays (a plain backward pass) and on Tensors (``create_graph``).
 """
