@@ -3,7 +3,8 @@
 The same MLP 64-128-64-10 (tanh, softmax cross-entropy, plain SGD, lr 0.1) trains for one epoch
 on 1,797 x 64 inputs (the size of the digits data set; seeded random data, so no download) with:
 chainrule ``Tensor``, PyTorch 2.13.0 on the CPU, DeZero, and a hand-written numpy forward and
-backward (the limit for any numpy-based engine). Float64 and float32, batch sizes 32 and 256,
+backward (the limit for any numpy-based engine; also without the loss value, the gradient
+only, as it was until session 8). Float64 and float32, batch sizes 32 and 256,
 all in one run: in each of 3 rounds every engine of every cell in turn gets a warm-up epoch and
 3 timed epochs (see :func:`best_ms`); the best epoch is reported.
 
@@ -21,7 +22,7 @@ import numpy as np
 
 SIZES = (64, 128, 64, 10)
 LR = 0.1
-Epoch = Callable[[], None]
+Epoch = Callable[[], float | None]  # one epoch; returns its last step's loss (None: not computed)
 
 
 def data(dtype: type, n: int = 1797, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -39,10 +40,17 @@ def batches(n: int, size: int) -> list[slice]:
     return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-def numpy_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
+def numpy_epoch(X: np.ndarray, y: np.ndarray, batch: int, with_loss: bool = True) -> Epoch:
+    """Forward and backward written out in numpy: the limit for any numpy-based engine.
+
+    With ``with_loss`` (the reference the targets are judged against) each step also computes
+    its mean loss, stably, as every engine does (their cross-entropy returns it); without, it
+    computes the gradient only, as this reference did until session 8 (kept for comparison).
+    """
     params = initial_weights(X.dtype.type)
 
-    def epoch() -> None:
+    def epoch() -> float | None:
+        step_loss = None
         for s in batches(len(X), batch):
             xb, yb = X[s], y[s]
             acts = [xb]
@@ -50,9 +58,14 @@ def numpy_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
                 z = acts[-1] @ W + b
                 acts.append(np.tanh(z) if k < len(params) - 1 else z)
             logits = acts[-1]
-            e = np.exp(logits - logits.max(axis=1, keepdims=True))
-            p = e / e.sum(axis=1, keepdims=True)
-            p[np.arange(len(yb)), yb] -= 1
+            rows = np.arange(len(yb))
+            shifted = logits - logits.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            total = e.sum(axis=1, keepdims=True)
+            if with_loss:  # log of each row's total minus the shifted logit of its label, averaged
+                step_loss = (np.log(total[:, 0]) - shifted[rows, yb]).sum() / len(yb)
+            p = e / total
+            p[rows, yb] -= 1
             d = p / len(yb)
             for k in range(len(params) - 1, -1, -1):
                 W, b = params[k]
@@ -60,6 +73,7 @@ def numpy_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
                 if k:
                     d = (d @ W.T) * (1 - acts[k] ** 2)
                 params[k] = (W - LR * gW, b - LR * gb)
+        return None if step_loss is None else float(step_loss)
 
     return epoch
 
@@ -69,7 +83,7 @@ def chainrule_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
 
     params = [(Tensor(W), Tensor(b)) for W, b in initial_weights(X.dtype.type)]
 
-    def epoch() -> None:
+    def epoch() -> float:
         for s in batches(len(X), batch):
             h: Any = X[s]  # the batch as a plain array: a constant, so no gradient is computed for it
             for k, (W, b) in enumerate(params):
@@ -83,6 +97,7 @@ def chainrule_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
                     W.data = W.data - LR * W.grad
                     b.data = b.data - LR * b.grad
                     W.grad = b.grad = None
+        return loss.item()
 
     return epoch
 
@@ -97,7 +112,7 @@ def torch_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
     opt = torch.optim.SGD(flat, lr=LR)
     tX, ty = torch.tensor(X, dtype=dtype), torch.tensor(y)
 
-    def epoch() -> None:
+    def epoch() -> float:
         for s in batches(len(X), batch):
             h = tX[s]
             for k, (W, b) in enumerate(params):
@@ -108,6 +123,7 @@ def torch_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
             opt.zero_grad()
             loss.backward()
             opt.step()
+        return float(loss.item())
 
     return epoch
 
@@ -120,7 +136,7 @@ def dezero_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
 
     params = [(dezero.Parameter(W), dezero.Parameter(b)) for W, b in initial_weights(X.dtype.type)]
 
-    def epoch() -> None:
+    def epoch() -> float:
         for s in batches(len(X), batch):
             h = dezero.Variable(X[s])
             for k, (W, b) in enumerate(params):
@@ -135,12 +151,14 @@ def dezero_epoch(X: np.ndarray, y: np.ndarray, batch: int) -> Epoch:
             for W, b in params:
                 W.data -= LR * W.grad.data
                 b.data -= LR * b.grad.data
+        return float(loss.data)
 
     return epoch
 
 
 ENGINES: dict[str, Callable[[np.ndarray, np.ndarray, int], Epoch]] = {
     "numpy by hand": numpy_epoch,
+    "numpy by hand, no loss value": lambda X, y, batch: numpy_epoch(X, y, batch, with_loss=False),
     "chainrule Tensor": chainrule_epoch,
     "PyTorch 2.13 CPU": torch_epoch,
     "DeZero": dezero_epoch,
@@ -190,7 +208,9 @@ def main(argv: list[str] | None = None) -> None:
     for name, row in results.items():
         print(f"| {name} | " + " | ".join(f"{v:.1f}" for v in row) + " |")
     ours = results["chainrule Tensor"]
-    for peer in ("numpy by hand", "PyTorch 2.13 CPU", "DeZero"):
+    for peer in ENGINES:
+        if peer == "chainrule Tensor":
+            continue
         print(f"| chainrule / {peer} | " + " | ".join(f"{o / p:.2f}x" for o, p in zip(ours, results[peer])) + " |")
 
 
