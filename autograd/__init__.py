@@ -4,7 +4,17 @@ from autograd import (
     compiled,  # first: CHAINRULE_PURE decides how the modules below are found
     functional,
 )
-from autograd.engine import backprop, enable_grad, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from autograd.engine import (
+    Scope,
+    backprop,
+    current_scope,
+    enable_grad,
+    grad,
+    is_grad_enabled,
+    no_grad,
+    topological_order,
+    zero_grad,
+)
 from autograd.errors import AnomalyError, DomainError
 from autograd.functional import cross_entropy, log_softmax, softmax
 from autograd.op import Op
@@ -28,6 +38,8 @@ __all__ = [
     "Op",
     "DomainError",
     "backprop",
+    "Scope",
+    "current_scope",
     "grad",
     "no_grad",
     "enable_grad",

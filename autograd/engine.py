@@ -32,6 +32,8 @@ __all__ = [
     "Node",
     "LEAF",
     "CONSTANT",
+    "Scope",
+    "current_scope",
     "backprop",
     "grad",
     "no_grad",
@@ -60,14 +62,56 @@ renderer can hide them."""
 
 class _State:
     # Plain globals, read on every op: a threading.local costs several times more per read.
-    __slots__ = ("enabled", "walks")
+    __slots__ = ("enabled", "walks", "scope")
 
     def __init__(self) -> None:
         self.enabled = True  # grad mode
         self.walks = 0  # graph walks under way (one inside another: see _walk)
+        self.scope: Scope | None = None  # the call under way that new nodes record (see Scope)
 
 
 _mode: Final = _State()
+
+
+class Scope:
+    """One call of something that builds part of a graph, recorded by every node made during it.
+
+    ``with Scope(owner): ...`` makes ``node.scope`` of each node created inside the block this
+    scope (the innermost one, when scopes nest: ``parent`` is the scope that was open when this
+    one was made). ``nn.Module.__call__`` opens one per call with the module as ``owner``: that
+    is how a picture knows which call of which module made a node, whatever the inputs were
+    (plain numbers, a batch, nodes), without guessing from the graph's shape. The engine only
+    keeps the record; it never looks at ``owner``.
+    """
+
+    __slots__ = ("owner", "parent")
+
+    def __init__(self, owner: object) -> None:
+        self.owner = owner
+        self.parent: Scope | None = _mode.scope
+
+    def __enter__(self) -> Scope:
+        _mode.scope = self
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        _mode.scope = self.parent
+
+    def __repr__(self) -> str:
+        return f"<Scope of {type(self.owner).__name__}>"
+
+    # Shared, never copied, as op records are: a deep copy of a node must not copy the module
+    # whose call made it.
+    def __copy__(self) -> Scope:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Scope:
+        return self
+
+
+def current_scope() -> Scope | None:
+    """The innermost :class:`Scope` open now (``None`` outside every call)."""
+    return _mode.scope
 
 
 def is_grad_enabled() -> bool:
@@ -144,8 +188,8 @@ class Node:
     # gives them as one tuple). Most ops have one or two, and a tuple per node would be one more
     # object to allocate, to follow in every backward pass and for the garbage collector to
     # visit: a quarter of a scalar forward pass. ``_pass`` is the engine's scratch space during
-    # one backward pass (see ``_walk``).
-    __slots__ = ("data", "grad", "name", "_fn", "_a", "_b", "_rest", "_arg", "_pass")
+    # one backward pass (see ``_walk``); ``_scope`` the call that made the node (see ``Scope``).
+    __slots__ = ("data", "grad", "name", "_fn", "_a", "_b", "_rest", "_arg", "_pass", "_scope")
 
     def __init__(
         self,
@@ -170,6 +214,7 @@ class Node:
         self._rest: tuple[Node, ...] = parents[2:] if n > 2 else ()
         self._arg = arg
         self._pass: Any = None
+        self._scope: Scope | None = _mode.scope
 
     def __hash__(self) -> int:
         # Nodes are dict keys by identity. Spelled out because the compiled build (mypyc) does
@@ -201,6 +246,11 @@ class Node:
     def arg(self) -> Any:
         """The op's constant argument (the 3 of ``x ** 3``, the slope of ``leaky_relu``), if any."""
         return self._arg
+
+    @property
+    def scope(self) -> Scope | None:
+        """The :class:`Scope` (the module call) that made this node; ``None`` outside every call."""
+        return self._scope
 
     @property
     def is_leaf(self) -> bool:

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.engine import Node
+from autograd.engine import Node, Scope
 from autograd.files import write_atomic
 
 __all__ = ["Module", "StateDictError", "FORMAT"]
@@ -160,7 +160,10 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        # Every node made by this call records it (``node.scope``): pictures group a node with
+        # the module call that made it, whether the inputs were numbers, nodes or a batch.
+        with Scope(self):
+            return self.forward(*args, **kwargs)
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for missing attributes: give `training` a default for subclasses that

@@ -10,7 +10,7 @@ Importing ``viz`` inside IPython/Jupyter also registers inline display of graph 
 
 from viz.dot import Graph, RendererNotFound, RenderError, find_renderer, render_source
 from viz.player import write_player
-from viz.render import COLOURS, draw
+from viz.render import COLOURS, MAX_NODES, GraphTooLarge, draw
 from viz.steps import Step, Trace, steps
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "RendererNotFound",
     "RenderError",
     "COLOURS",
+    "GraphTooLarge",
+    "MAX_NODES",
 ]
 
 from viz import jupyter as _jupyter  # noqa: E402 - after the names it displays with

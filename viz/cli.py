@@ -29,7 +29,7 @@ from autograd.engine import Node, topological_order
 from autograd.errors import DomainError
 from autograd.files import write_atomic
 from viz.dot import FORMATS, RendererNotFound, RenderError, render_source
-from viz.render import COLLAPSE, RANKDIRS, VIEWS, draw
+from viz.render import COLLAPSE, MAX_NODES, RANKDIRS, VIEWS, GraphTooLarge, draw
 from viz.steps import steps
 
 __all__ = ["main", "CLIError"]
@@ -59,6 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--hide-constants", action="store_true", help="leave constant nodes out")
     p.add_argument("--highlight", metavar="NAME", help="highlight the path from this input to the output")
     p.add_argument("--collapse", choices=COLLAPSE, help="with --model mlp: one box per neuron or layer")
+    p.add_argument("--max-nodes", type=int, default=MAX_NODES, metavar="N",
+                   help=f"refuse to draw a picture of more nodes than this (default: {MAX_NODES})")
     p.add_argument("--legend", action="store_true", help="draw the colour legend")
     p.add_argument("--title", help="a caption for the picture")
     p.add_argument("--steps", action="store_true",
@@ -160,9 +162,15 @@ def run(args: argparse.Namespace) -> str | None:
             return None
         return text
     highlight = _find(root, args.highlight) if args.highlight else None
-    graph = draw(root, args.view, rankdir=args.rankdir, precision=args.precision,
-                 hide_constants=args.hide_constants, highlight=highlight, model=model,
-                 collapse=args.collapse, legend=args.legend, title=args.title)
+    try:
+        graph = draw(root, args.view, rankdir=args.rankdir, precision=args.precision,
+                     hide_constants=args.hide_constants, highlight=highlight, model=model,
+                     collapse=args.collapse, legend=args.legend, title=args.title, max_nodes=args.max_nodes)
+    except GraphTooLarge as exc:  # the same ways out, in the command line's words
+        raise CLIError(f"the picture would have {exc.count:,} nodes, more than --max-nodes {exc.limit:,}: "
+                       "draw modules as boxes with --model mlp --collapse neuron|layer, explore it in a "
+                       f"browser with --explore -o page.html, or raise the limit with --max-nodes {exc.count}"
+                       ) from None
     if not args.output:
         return str(graph.source)
     write_atomic(args.output, render_source(graph.source, fmt))

@@ -1,19 +1,17 @@
-"""Which ``nn`` module each node of a graph belongs to, from the model's parameter names.
+"""Which ``nn`` module each node of a graph belongs to: the module whose call made it.
 
-The graph records ops, not modules, so membership is inferred from the parameters, with three
-rules that follow how a layer computes (``act(w . x + b)``):
+Every node records the :class:`~autograd.engine.Scope` that was open when it was made, and
+``nn.Module.__call__`` opens one per call with the module as its owner. So a node belongs to
+the innermost module of the model whose call made it: the products, the sum and the
+activation of a neuron belong to that neuron, whether the neuron was called on plain numbers,
+on nodes, once or once per example of a batch; the constants a call made from plain numbers
+too. A module called many times (a batch) holds the nodes of every call, numbered by call.
 
-1. a node made by an op with a parameter among its inputs (``w * x``, ``sum(..., b)``) belongs
-   to that parameter's module (a node computed from one module's parameters alone, such as
-   ``W.T``, counts as a parameter; where parameters of several modules meet, as in a weight
-   penalty, the node belongs to none);
-2. a node combining two or more inputs that all belong to one module (the partial sums of
-   ``w0 x0 + w1 x1 + ...``) belongs to it too;
-3. an activation (an op named in :data:`ACTIVATIONS`, e.g. ``tanh(z)``) applied to such a
-   node closes the module.
-
-Everything after (a loss, ``score * y``) stays outside: a node never joins a module only
-because one of its inputs came out of it.
+Parameters are leaves made when the model was built, outside every call: they belong to the
+module their dotted name says (``layers.0.neurons.3.w.1`` to ``layers.0.neurons.3``).
+Everything made outside the model's calls (the loss, a weight penalty, the inputs) belongs to
+no module, and so do nodes made by the model's own ``forward`` (the model is the whole picture,
+not a box in it).
 """
 
 from __future__ import annotations
@@ -22,13 +20,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd.engine import Node
+from autograd.engine import Node, Scope
 
-__all__ = ["Membership", "assign", "module_of", "parent_module", "ACTIVATIONS"]
-
-ACTIVATIONS = frozenset({"tanh", "sigmoid", "relu", "leaky_relu", "elu", "softmax", "log_softmax", "gelu",
-                         "softplus", "silu", "swish", "identity"})
-"""Op names that close a module (rule 3): a sum or a square after a layer is the loss's, not the layer's."""
+__all__ = ["Membership", "assign", "module_of", "parent_module"]
 
 
 @dataclass
@@ -41,6 +35,11 @@ class Membership:
     """Parameter leaf -> its full dotted name (``layers.0.neurons.3.w.1``)."""
     modules: list[str] = field(default_factory=list)
     """Every module name of the model (``""`` is the model itself), in the model's order."""
+    call: dict[Node, int] = field(default_factory=dict)
+    """Node made by a call -> that call's number within its owner module (0, 1, ... in the order
+    the graph first uses them); parameters are absent (they belong to every call)."""
+    calls: dict[str, int] = field(default_factory=dict)
+    """Module -> how many of its calls made nodes of this graph."""
 
 
 def module_of(parameter: str, modules: Sequence[str]) -> str:
@@ -75,54 +74,55 @@ def parent_module(module: str, modules: Sequence[str]) -> str:
     return best or module
 
 
-def _named(model: Any) -> tuple[list[tuple[str, Node]], list[str]]:
+def assign(order: Iterable[Node], model: Any) -> Membership:
+    """Module membership of every node in ``order`` (a topological order) for ``model``.
+
+    ``model`` is an ``nn`` module (anything with ``named_parameters()``; ``named_modules()``
+    names the modules whose calls are recognised).
+    """
     if not hasattr(model, "named_parameters"):
         raise TypeError(f"model= needs an nn module with named_parameters(), got {type(model).__name__}")
-    params = [(str(n), p) for n, p in model.named_parameters()]
-    modules = [str(n) for n, _ in model.named_modules()] if hasattr(model, "named_modules") else []
-    return params, modules
-
-
-def assign(order: Iterable[Node], model: Any) -> Membership:
-    """Module membership of every node in ``order`` (a topological order) for ``model``."""
-    params, modules = _named(model)
-    result = Membership(modules=modules)
-    param_module: dict[Node, str] = {}
-    for name, p in params:
-        result.parameters[p] = name
-        param_module[p] = module_of(name, modules)
-    # "open" nodes may still grow their module (rules 1 and 2); closed ones end it (rule 3).
-    open_owner: dict[Node, str] = {}
-    # nodes computed from one module's parameters alone (``W.T``, ``w * w``) count as parameters
-    derived: dict[Node, str] = {}
+    named = [(str(n), m) for n, m in model.named_modules()] if hasattr(model, "named_modules") else []
+    result = Membership(modules=[n for n, _ in named])
+    name_of = {id(m): n for n, m in named}  # by identity: modules may define __eq__
+    for name, p in model.named_parameters():
+        result.parameters[p] = str(name)
+        module = module_of(str(name), result.modules)
+        if module:
+            result.owner[p] = module
+    # A node's scope -> the call of a module of this model that holds it (None: of no module);
+    # that call -> its module and number. Nodes of one call share a scope: these stay small.
+    home: dict[Scope, tuple[str, int] | None] = {}
+    number: dict[Scope, int] = {}
     for node in order:
-        if node in param_module:
-            if param_module[node]:
-                result.owner[node] = param_module[node]
+        scope = node.scope
+        if scope is None or node in result.parameters:
             continue
-        parents = node.parents
-        if not parents:
-            continue
-        live = [p for p in parents if not p.is_constant]
-        sources = {param_module.get(p) or derived.get(p) for p in live}
-        if live and len(sources) == 1 and None not in sources:
-            (module,) = sources
-            assert module is not None
-            derived[node] = open_owner[node] = result.owner[node] = module
-            continue
-        direct = sources - {None}
-        if direct:  # rule 1, unless parameters of several modules meet here (a shared penalty)
-            if len(direct) == 1:
-                (module,) = direct
-                assert module is not None
-                open_owner[node] = result.owner[node] = module
-            continue
-        owners = {open_owner.get(p) for p in live}
-        if len(owners) == 1 and None not in owners:
-            (module,) = owners
-            assert module is not None
-            if len(live) >= 2:  # rule 2
-                open_owner[node] = result.owner[node] = module
-            elif len(parents) == 1 and node.grad_fn is not None and node.grad_fn.name in ACTIVATIONS:  # rule 3
-                result.owner[node] = module
+        if scope not in home:
+            home[scope] = _module_call(scope, name_of, number, result.calls)
+        mine = home[scope]
+        if mine is not None:
+            result.owner[node], result.call[node] = mine
     return result
+
+
+def _module_call(scope: Scope, name_of: dict[int, str], number: dict[Scope, int],
+                 calls: dict[str, int]) -> tuple[str, int] | None:
+    """The innermost call of a module of the model among ``scope`` and the scopes around it: the
+    module's name and the call's number. Every call of a module met on the way out, the
+    enclosing ones too (a layer's around its neurons'), is numbered and counted in ``calls``
+    the first time it is seen."""
+    innermost: tuple[str, int] | None = None
+    s: Scope | None = scope
+    while s is not None:
+        name = name_of.get(id(s.owner))
+        if name:  # a module of the model ("" is the model itself: outside every box)
+            if s not in number:
+                number[s] = calls.get(name, 0)
+                calls[name] = number[s] + 1
+            if innermost is None:
+                innermost = name, number[s]
+        elif name == "" and innermost is None:
+            return None  # made by the model's own forward
+        s = s.parent
+    return innermost

@@ -2,8 +2,9 @@
 
 1. trains micrograd's two-moons network (a 2-16-16-1 scalar MLP) by running the nn example
    ``examples/13_moons_scalar.py`` (its ``main(out_dir=...)`` writes the decision boundary);
-2. draws that model's loss graph for one training point, backward, one cluster per neuron
-   (and two more pictures with each neuron, then each layer, collapsed into one box);
+2. draws that model's loss graph, backward, on the held-out point it gets most wrong, one
+   cluster per neuron, and again with each neuron as one box; then its loss on its 8 hardest
+   held-out points with each layer as one box;
 3. draws the micrograd lecture's neuron (x1=2, x2=0, w1=-3, w2=1, b=6.8813735870195432, tanh)
    forward and backward and writes its step-through HTML page and its derivation as text;
 
@@ -19,16 +20,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.files import write_atomic
 from viz.dot import RendererNotFound, RenderError
 from viz.render import draw
 from viz.steps import steps
 
-__all__ = ["lecture_neuron", "mlp_loss", "train_moons", "main"]
+__all__ = ["lecture_neuron", "mlp_loss", "batch_loss", "hardest_points", "train_moons", "main"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 MOONS_EXAMPLE = "13_moons_scalar.py"
+HELD_OUT = 100  # the moons points the demo's pictures are drawn on, as many as the model trained on
+BATCH = 8  # the hardest of them, in the layer picture
 
 
 def lecture_neuron() -> Value:
@@ -107,14 +110,61 @@ def train_moons(out_dir: Path) -> tuple[list[Path], Any]:
     return _split_result(_load_example(path).main(out_dir=str(out_dir)))
 
 
-def _moons_point() -> tuple[tuple[float, float], int]:
-    try:
-        from nn.data import moons
+def hardest_points(model: Any, X: Any, y: Any) -> list[int]:
+    """The indices of the points ``(X, y)`` in order of the model's margin ``y * score``, smallest
+    first: the points it gets most wrong, whose hinge loss ``relu(1 - y * score)`` is largest."""
+    with no_grad():
+        scores = [float(s.data) for s in model(X)]
+    signs = [1.0 if label > 0 else -1.0 for label in y]
+    return sorted(range(len(scores)), key=lambda i: signs[i] * scores[i])
 
-        X, y = moons(8, seed=0)
-        return (float(X[0][0]), float(X[0][1])), int(y[0])
-    except Exception:  # noqa: BLE001 - any trouble with the data set: a fixed point does as well
-        return (0.5, -0.3), 1
+
+def batch_loss(model: Any, X: Any, y: Any) -> Value:
+    """micrograd's hinge loss of ``model`` over the points ``(X, y)``, each input a named Value."""
+    from nn import losses
+
+    xs = [[Value(float(a), name=f"x{i}.{j}") for j, a in enumerate(row)] for i, row in enumerate(X)]
+    scores = model(xs)
+    for i, score in enumerate(scores):
+        score.name = f"score{i}"
+    loss: Value = losses.hinge(scores, list(y))
+    loss.name = "loss"
+    return loss
+
+
+def _write_moons(out: Path, train: bool) -> list[Path]:
+    """The trained moons model (via the nn example), its loss graph on the held-out point it gets
+    most wrong (so that every gradient drawn has something to say), on its 8 hardest points, and
+    the explorer page of its loss over all of them."""
+    import nn
+    from nn import data
+
+    written: list[Path] = []
+    model = None
+    if train:
+        paths, model = train_moons(out)
+        written += paths
+    if model is None:
+        model = nn.MLP(2, [16, 16, 1], seed=0)
+    X, y = data.moons(HELD_OUT, noise=0.1, seed=2)  # points the model was not trained on
+    order = hardest_points(model, X, y)
+    worst = order[0]
+    loss, _ = mlp_loss(model, X[worst], y[worst])
+    if loss.data == 0.0:  # every point outside the margin: take the worst one with the other label
+        loss, _ = mlp_loss(model, X[worst], 1 - y[worst])
+    what = f"loss {loss.data:.3g} on the held-out point it gets most wrong"
+    written.append(_save(draw(loss, "backward", model=model, hide_constants=True,
+                              title=f"two-moons MLP: {what}, backward (one cluster per neuron)"),
+                         out / "moons_loss_graph.svg"))
+    written.append(_save(draw(loss, "backward", model=model, collapse="neuron", hide_constants=True,
+                              title=f"two-moons MLP: {what}, each neuron one box"), out / "moons_loss_neurons.svg"))
+    hard = order[:BATCH]
+    batch = batch_loss(model, X[hard], y[hard])
+    written.append(_save(draw(batch, "backward", model=model, collapse="layer", hide_constants=True,
+                              title=f"two-moons MLP: loss {batch.data:.3g} on its {BATCH} hardest held-out points, "
+                                    "each layer one box (one call per point)"),
+                         out / "moons_loss_layers.svg"))
+    return written
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -143,25 +193,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in problems:
         print(f"python -m viz.demo: {problem}", file=sys.stderr)
     return 1 if problems else 0
-
-
-def _write_moons(out: Path, train: bool) -> list[Path]:
-    """The trained moons model (via the nn example) and its loss graph on one point."""
-    written: list[Path] = []
-    model = None
-    if train:
-        paths, model = train_moons(out)
-        written += paths
-    point, label = _moons_point()
-    loss, model = mlp_loss(model, point, label)
-    written.append(_save(draw(loss, "backward", model=model, hide_constants=True,
-                              title="two moons MLP: loss on one point, backward (one cluster per neuron)"),
-                         out / "moons_loss_graph.svg"))
-    written.append(_save(draw(loss, "backward", model=model, collapse="neuron", hide_constants=True,
-                              title="two moons MLP: each neuron as one box"), out / "moons_loss_neurons.svg"))
-    written.append(_save(draw(loss, "backward", model=model, collapse="layer", hide_constants=True,
-                              title="two moons MLP: each layer as one box"), out / "moons_loss_layers.svg"))
-    return written
 
 
 def _write_neuron(out: Path) -> list[Path]:

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -46,7 +47,7 @@ from viz import clusters, labels
 from viz.dot import Graph
 from viz.labels import html
 
-__all__ = ["draw", "Scene", "Options", "Frame", "COLOURS", "VIEWS"]
+__all__ = ["draw", "Scene", "Options", "Frame", "GraphTooLarge", "COLOURS", "VIEWS", "MAX_NODES"]
 
 VIEWS = ("forward", "backward", "both")
 RANKDIRS = ("LR", "TB", "RL", "BT")
@@ -71,6 +72,45 @@ COLOURS: dict[str, str] = {
 """The colours of the picture, by role (see the module docstring for the legend)."""
 
 _FONT = "Helvetica"
+_PORTS = {"LR": ("e", "w"), "RL": ("w", "e"), "TB": ("s", "n"), "BT": ("n", "s")}
+"""Per ``rankdir``, the sides of a node that face the next rank and the previous one."""
+NODE_FONT = {"fontname": _FONT, "fontsize": "11"}
+"""The font of node labels (measuring a label for :attr:`Frame.grad_cells` needs it too)."""
+
+
+def grad_cell(grad: Any, precision: int, size: tuple[int, int] | None = None) -> str:
+    """A value box's gradient cell, ``<TD>grad 0.5</TD>`` (``grad ?`` while unknown), at least
+    ``size`` (width, height in points) when given."""
+    text = "grad ?" if grad is None else "grad " + labels.value_text(grad, precision)
+    colour = COLOURS["dim"] if grad is None else COLOURS["grad"]
+    fixed = f' WIDTH="{size[0]}" HEIGHT="{size[1]}"' if size else ""
+    return f'<TD{fixed}><FONT COLOR="{colour}">{html(text)}</FONT></TD>'
+
+MAX_NODES = 2000
+"""The most nodes (value boxes, op ellipses, module boxes) :func:`draw` lays out by default.
+
+Graphviz's layout time grows much faster than the graph (with ``graphviz-pure`` about 1 s for
+a 1,355-edge graph, 6 s for twice that, minutes beyond): a bigger picture would hang, and
+nobody could read it anyway."""
+
+
+class GraphTooLarge(ValueError):
+    """:func:`draw` was asked for a picture of more nodes than its ``max_nodes``.
+
+    ``count`` is the number of nodes the picture would have had, ``limit`` the limit.
+    """
+
+    def __init__(self, count: int, limit: int, collapse: str | None, has_model: bool) -> None:
+        ways = []
+        if collapse != "layer":
+            ways.append("draw each neuron or layer as one box with model=..., collapse='neuron' or 'layer'"
+                        if has_model else "pass model=... and collapse='neuron' or 'layer' if an nn module made it")
+        ways += ["explore it interactively in a browser with viz.explore(root, model=...)",
+                 f"or raise the limit with max_nodes={count} (Graphviz may take minutes)"]
+        super().__init__(f"this picture would have {count:,} nodes, more than max_nodes={limit:,}: "
+                         + "; ".join(ways))
+        self.count = count
+        self.limit = limit
 
 
 @dataclass
@@ -86,6 +126,7 @@ class Options:
     legend: bool = False
     title: str | None = None
     formulas: bool = True
+    max_nodes: int = MAX_NODES
 
     def __post_init__(self) -> None:
         if self.view not in VIEWS:
@@ -98,6 +139,8 @@ class Options:
             raise ValueError(f"collapse must be None, 'neuron' or 'layer', got {self.collapse!r}")
         if self.highlight is not None and not isinstance(self.highlight, Node):
             raise TypeError(f"highlight= takes a node of the graph, got {type(self.highlight).__name__}")
+        if isinstance(self.max_nodes, bool) or not isinstance(self.max_nodes, int) or self.max_nodes < 1:
+            raise ValueError(f"max_nodes must be a positive int, got {self.max_nodes!r}")
 
 
 @dataclass
@@ -110,10 +153,14 @@ class Frame:
     """Values whose gradient is complete."""
     current: Node | None = None
     """The node whose gradient is being propagated in this step."""
-    notes: dict[int, str] = field(default_factory=dict)
-    """Extra text for the current node's edges, by parent position (the contribution)."""
+    notes: Mapping[Node, Mapping[int, str]] = field(default_factory=dict)
+    """Extra text on a node's edges, by node and parent position (the contributions): the
+    current node's in a step, every node's in a summary."""
     visited: set[Node] = field(default_factory=set)
     """Nodes already propagated (their edges are drawn as done)."""
+    grad_cells: Mapping[Node, tuple[int, int]] = field(default_factory=dict)
+    """The least width and height (points) of each value box's gradient cell. The step player
+    gives every frame the same sizes, so that a box keeps its size from one frame to the next."""
 
 
 class Scene:
@@ -127,12 +174,34 @@ class Scene:
             raise TypeError(f"draw() takes a graph node (Value or Tensor), got {type(root).__name__}")
         self.root = root
         self.order = topological_order(root)
-        self.index = {n: i for i, n in enumerate(self.order)}
         self.membership = clusters.assign(self.order, model) if model is not None else None
-        params = self.membership.parameters if self.membership else None
-        self.names = labels.node_names(self.order, params)
         self.seed = seed
         self._grads: dict[Node, Any] | None = None
+
+    # Built on first use: a graph too big to draw is refused (see ``size``) before these.
+    @cached_property
+    def index(self) -> dict[Node, int]:
+        """Node -> its position in ``order`` (the number in its Graphviz id)."""
+        return {n: i for i, n in enumerate(self.order)}
+
+    @cached_property
+    def names(self) -> dict[Node, str]:
+        """Node -> the name it is shown with (:func:`viz.labels.node_names`)."""
+        return labels.node_names(self.order, self.membership.parameters if self.membership else None)
+
+    def size(self, o: Options) -> int:
+        """How many nodes the picture with options ``o`` has: value boxes, op ellipses and module
+        boxes (clusters around expanded modules are not counted: they are drawn around nodes)."""
+        groups = self._groups(o.collapse)
+        count = len(set(groups.values()))
+        for node in self.order:
+            if node in groups:
+                continue
+            if not node.is_leaf:
+                count += 1  # its op
+            if not (o.hide_constants and node.is_constant) or node is self.root:
+                count += 1
+        return count
 
     def grads(self) -> dict[Node, Any]:
         """``d root / d node`` for every node (computed once; no ``.grad`` is touched)."""
@@ -183,8 +252,8 @@ class Scene:
         """A value box's fill, border colour and border width."""
         fill, border, width = self._fill(node), "black", 1
         if frame is not None:
-            if node is frame.current:
-                fill, width = COLOURS["current"], 2
+            if node is frame.current:  # its border keeps its width: frames keep their geometry
+                fill = COLOURS["current"]
             elif node in frame.done:
                 fill = COLOURS["done"]
             elif node in frame.grads:
@@ -195,19 +264,17 @@ class Scene:
             width = 2
         return fill, border, width
 
-    def _value_label(self, node: Node, o: Options, grad: Any, show_grad: bool, fill: str, border: str,
-                     width: int) -> str:
+    def _value_label(self, node: Node, o: Options, grad: Any, show_grad: bool, cell: tuple[int, int] | None,
+                     fill: str, border: str, width: int) -> str:
         p = o.precision
         cells = [f"<B>{html(self.names[node])}</B>"]
         data = node.data
         if isinstance(data, np.ndarray):
             cells.append(html(labels.shape_text(data)))
         cells.append("data " + html(labels.value_text(data, p)))
-        if show_grad:
-            text = "grad ?" if grad is None else "grad " + labels.value_text(grad, p)
-            colour = COLOURS["dim"] if grad is None else COLOURS["grad"]
-            cells.append(f'<FONT COLOR="{colour}">{html(text)}</FONT>')
         row = "".join(f"<TD>{c}</TD>" for c in cells)
+        if show_grad:
+            row += grad_cell(grad, p, cell)
         return (f'<<TABLE BORDER="{width}" COLOR="{border}" CELLBORDER="1" CELLSPACING="0" '
                 f'CELLPADDING="4" BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>')
 
@@ -239,7 +306,15 @@ class Scene:
 
         g = Graph(name="chainrule", format="svg")
         g.attr(rankdir=o.rankdir, fontname=_FONT, nodesep="0.25", ranksep="0.45", bgcolor="white")
-        g.attr("node", fontname=_FONT, fontsize="11")
+        if groups:
+            # Module boxes are joined by dense bundles (16 x 16 between two layers of neurons):
+            # curved splines make Graphviz route them as loops far around the picture; straight
+            # ones, from the side of a box that faces the next rank to the side of the next box
+            # that faces back, stay in the space between the ranks instead of crossing boxes.
+            tail, head = _PORTS[o.rankdir]
+            g.attr(splines="line", ranksep="1.2")
+            g.attr("edge", tailport=tail, headport=head)
+        g.attr("node", **NODE_FONT)
         g.attr("edge", fontname=_FONT, fontsize="10", arrowsize="0.7")
         if o.title:
             g.attr(label=f"<<B>{html(o.title)}</B>>", labelloc="t", fontsize="14")
@@ -256,7 +331,7 @@ class Scene:
         owner = self.membership.owner if self.membership and o.collapse is None else {}
         group_ids: dict[str, str] = {}
         edges: list[tuple[str, str, dict[str, str]]] = []
-        seen_group_edges: set[tuple[str, str]] = set()
+        seen_group_edges: dict[tuple[str, str], list[Any]] = {}
 
         def end(node: Node, kind: str) -> str:
             module = groups.get(node)
@@ -268,7 +343,8 @@ class Scene:
 
         for i, node in enumerate(self.order):
             if node not in hidden and node not in groups:
-                label = self._value_label(node, o, grads.get(node), backward, *self._look(node, frame, path))
+                cell = frame.grad_cells.get(node) if frame is not None else None
+                label = self._value_label(node, o, grads.get(node), backward, cell, *self._look(node, frame, path))
                 container(owner.get(node)).node(f"v{i}", label=label, shape="plain",
                                                 tooltip=labels.quoted(self.names[node]))
             if not node.parents or node in groups:
@@ -293,13 +369,17 @@ class Scene:
                 attrs = self._edge_style(o, frame, node, k, path, on=parent in path and node in path)
                 if node in derivs and not parent.is_constant:  # d/d(constant) is of no use to anyone
                     text = derivs[node][k].text(o.precision)
-                    if frame is not None and node is frame.current and k in frame.notes:
-                        text += "\n" + frame.notes[k]
+                    note = frame.notes.get(node, {}).get(k) if frame is not None else None
+                    if note is not None:
+                        text += "\n" + note
                     colour = attrs.get("fontcolor", COLOURS["grad"])
                     attrs["label"] = f'<<FONT COLOR="{colour}">{html(text)}</FONT>>'
                 edges.append((end(parent, "v"), op_id, attrs))
 
         self._group_nodes(container, o, groups, group_ids, grads, backward)
+        for count_attrs in seen_group_edges.values():
+            count, attrs = count_attrs
+            attrs["tooltip"] = f"{count} edge{'s' if count > 1 else ''} of the graph"
         self._nest(g, containers)
         for src, dst, attrs in edges:
             g.edge(src, dst, **attrs)
@@ -324,9 +404,10 @@ class Scene:
             (containers[parent_of[module]] if module in parent_of else g).subgraph(containers[module])
 
     def _group_edges(self, node: Node, groups: dict[Node, str], hidden: set[Node], end: Any,
-                     edges: list[tuple[str, str, dict[str, str]]], seen: set[tuple[str, str]],
+                     edges: list[tuple[str, str, dict[str, str]]], seen: dict[tuple[str, str], list[Any]],
                      style: dict[str, str]) -> None:
-        """Edges into a collapsed module box (one per source, however many values cross)."""
+        """Edges into a collapsed module box: one per source however many values cross, in
+        however many calls (``seen`` counts them: ``[count, attrs]`` by end points)."""
         if node not in groups:
             return
         dst = end(node, "v")
@@ -334,9 +415,12 @@ class Scene:
             if parent in hidden or groups.get(parent) == groups[node]:
                 continue
             src = end(parent, "v")
-            if (src, dst) not in seen:
-                seen.add((src, dst))
-                edges.append((src, dst, dict(style)))
+            if (src, dst) in seen:
+                seen[src, dst][0] += 1
+            else:
+                attrs = dict(style)
+                seen[src, dst] = [1, attrs]
+                edges.append((src, dst, attrs))
 
     def _group_nodes(self, container: Any, o: Options, groups: dict[Node, str], group_ids: dict[str, str],
                      grads: Mapping[Node, Any], backward: bool) -> None:
@@ -356,6 +440,9 @@ class Scene:
             nodes = members[module]
             ps = [n for n in nodes if n in params]
             lines = [f"<B>{html(module)}</B>", f"{sum(int(np.size(p.data)) for p in ps)} parameters"]
+            calls = self._calls(module)
+            if calls > 1:
+                lines.append(f"{calls} calls")
             outs = [n for n in nodes if n not in params and (consumers.get(n) or n is self.root)]
             if len(outs) == 1:
                 lines.append("out " + html(labels.value_text(outs[0].data, o.precision)))
@@ -368,6 +455,10 @@ class Scene:
             container(outer if outer != module else "").node(
                 gid, label="<" + "<BR/>".join(lines) + ">", shape="box", style="rounded,filled",
                 fillcolor=COLOURS["parameter"])
+
+    def _calls(self, module: str) -> int:
+        """How many calls of ``module`` made nodes of this graph."""
+        return self.membership.calls.get(module, 0) if self.membership else 0
 
     def _edge_style(self, o: Options, frame: Frame | None, node: Node, k: int | None, path: set[Node],
                     on: bool) -> dict[str, str]:
@@ -430,6 +521,7 @@ def draw(
     title: str | None = None,
     formulas: bool = True,
     seed: Any = None,
+    max_nodes: int = MAX_NODES,
 ) -> Graph:
     """Draw the graph that computed ``root`` (a ``Value`` or ``Tensor``).
 
@@ -452,6 +544,10 @@ def draw(
         formulas: label the edges with local derivatives (backward and both views).
         seed: ``d root / d root`` for the backward and both views (default 1; a tensor root of
             more than one element needs an array of its shape, e.g. ``np.ones(root.shape)``).
+        max_nodes: the most nodes (value boxes, op ellipses, module boxes) to lay out: a bigger
+            picture raises :class:`GraphTooLarge` (which says how big it would be and the ways
+            out: ``collapse=``, ``viz.explore``, a higher ``max_nodes``) instead of leaving
+            Graphviz busy for minutes.
 
     Returns:
         a :class:`viz.dot.Graph` (a ``graphviz.Digraph``): ``.source`` is the DOT text,
@@ -459,5 +555,10 @@ def draw(
         shown are computed afresh from ``root``; no node's ``.grad`` is changed.
     """
     options = Options(view=view, rankdir=rankdir, precision=precision, hide_constants=hide_constants,
-                      highlight=highlight, collapse=collapse, legend=legend, title=title, formulas=formulas)
-    return Scene(root, model=model, seed=seed).draw(options)
+                      highlight=highlight, collapse=collapse, legend=legend, title=title, formulas=formulas,
+                      max_nodes=max_nodes)
+    scene = Scene(root, model=model, seed=seed)
+    count = scene.size(options)
+    if count > options.max_nodes:
+        raise GraphTooLarge(count, options.max_nodes, collapse, model is not None)
+    return scene.draw(options)

@@ -27,6 +27,28 @@ def test_demo_writes_and_prints_every_path(tmp_path: Path, capsys: pytest.Captur
     graph = parse((tmp_path / "moons_loss_graph.svg").read_bytes())
     assert len(graph.clusters) == 3 + 33
     assert str(tmp_path / "moons_loss_graph.svg") in printed
+    # pictures that teach: the loss drawn is not 0, so its gradients are not all 0 either
+    neurons = parse((tmp_path / "moons_loss_neurons.svg").read_bytes()).texts()
+    norms = [float(t.split()[-1]) for t in neurons if t.startswith("|grad| ")]
+    assert len(norms) == 33 and max(norms) > 0
+    layers = parse((tmp_path / "moons_loss_layers.svg").read_bytes()).texts()
+    assert layers.count("8 calls") == 3
+    assert all(float(t.split()[-1]) > 0 for t in layers if t.startswith("|grad| "))
+
+
+def test_the_demo_picks_the_points_the_model_gets_most_wrong() -> None:
+    nn = pytest.importorskip("nn")
+    from nn import data
+
+    model = nn.MLP(2, [4, 1], seed=3)
+    X, y = data.moons(20, seed=0)
+    order = demo.hardest_points(model, X, y)
+    margins = [(1 if y[i] else -1) * model(X[i].tolist()).data for i in order]
+    assert sorted(order) == list(range(20)) and margins == sorted(margins)
+    loss, _ = demo.mlp_loss(model, X[order[0]], y[order[0]])
+    assert loss.data == pytest.approx(max(0.0, 1 - margins[0]))
+    batch = demo.batch_loss(model, X[order[:3]], y[order[:3]])
+    assert batch.data == pytest.approx(sum(max(0.0, 1 - m) for m in margins[:3]) / 3)
 
 
 def test_the_lecture_neuron() -> None:

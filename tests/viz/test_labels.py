@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value
+from autograd import Scope, Value
 from tests.viz.svg import rendered
 from viz import draw, steps
 from viz.labels import html, number, quoted, value_text
@@ -63,30 +63,34 @@ def test_any_name_keeps_the_structure(name: str) -> None:
 
 
 class FakeModule:
-    """Just enough of nn.Module: hostile parameter and module names."""
+    """Just enough of nn.Module: one sub-module under a hostile name, whose call makes ``y``."""
 
-    def __init__(self, params: dict[str, Value]) -> None:
-        self.params = params
+    def __init__(self, name: str, w: Value) -> None:
+        self.name, self.w, self.inner = name, w, object()
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        return iter(self.params.items())
+        yield f"{self.name}.w", self.w
 
     def named_modules(self) -> Iterator[tuple[str, Any]]:
         yield "", self
-        for name in self.params:
-            yield name.rsplit(".", 1)[0], self
+        yield self.name, self.inner
+
+    def __call__(self, x: Value) -> Value:
+        with Scope(self.inner):  # what nn.Module.__call__ does
+            return (self.w * x).tanh()
 
 
 @pytest.mark.parametrize("name", HOSTILE[:6])
 def test_hostile_module_names_stay_labels(name: str) -> None:
     w, x = Value(0.5), Value(2.0, name="x")
-    y = (w * x).tanh()
-    model = FakeModule({f"{name}.w": w})
+    model = FakeModule(name, w)
+    y = model(x)
     drawn = rendered(draw(y, "backward", model=model))
     assert len(drawn.clusters) == 1
     assert len(drawn.nodes) == 4 + 2  # w, x, w*x, tanh and their two ops
     collapsed = rendered(draw(y, "backward", model=model, collapse="neuron"))
     assert len(collapsed.nodes) == 2  # x and the module's box
+    assert name.splitlines()[0] in collapsed.texts()  # the box's title, as text
 
 
 def test_hostile_names_in_the_step_trace_and_page(tmp_path: Any) -> None:

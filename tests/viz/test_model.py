@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
+import numpy as np
 import pytest
 
 from autograd import Value, topological_order
@@ -9,8 +13,10 @@ from tests.viz.svg import rendered
 from viz import draw
 from viz.clusters import assign, module_of, parent_module
 from viz.demo import mlp_loss
+from viz.labels import number
 
 nn = pytest.importorskip("nn")
+losses = pytest.importorskip("nn.losses")
 
 
 def test_module_names_from_parameter_names() -> None:
@@ -84,7 +90,7 @@ def test_named_parameters_label_unnamed_parameters() -> None:
     assert "scale" in texts
 
 
-def test_a_penalty_over_several_modules_belongs_to_none() -> None:
+def test_a_penalty_outside_the_calls_belongs_to_none() -> None:
     model = nn.MLP(2, [2, 1], seed=0)
     squares = [p * p for p in model.parameters()]
     from autograd import sum_
@@ -92,7 +98,8 @@ def test_a_penalty_over_several_modules_belongs_to_none() -> None:
     penalty = sum_(squares)
     m = assign(topological_order(penalty), model)
     assert penalty not in m.owner
-    assert all(m.owner[s] == m.owner[s.parents[0]] for s in squares)  # each square with its parameter
+    assert not any(s in m.owner for s in squares)  # made by the loss, not by a call of a module
+    assert all(p in m.owner for p in model.parameters())  # the parameters stay their modules'
 
 
 def test_tensor_layers_cluster_through_the_transpose() -> None:
@@ -110,3 +117,98 @@ def test_tensor_layers_cluster_through_the_transpose() -> None:
     assert out not in m.owner
     drawn = rendered(draw(out, "backward", model=model))
     assert sorted(drawn.cluster_labels()) == ["layers.0", "layers.1"]
+
+
+def _moons_batch(n: int) -> tuple[Any, Any]:
+    from nn import data
+
+    return data.moons(n, seed=0)
+
+
+def _rendered_edges(drawn: Any) -> list[str]:
+    return [drawn.title(e) for e in drawn.edges]
+
+
+@pytest.mark.parametrize("inputs", ["floats", "list", "values", "array"])
+def test_a_call_on_any_kind_of_input_collapses_the_same(inputs: str) -> None:
+    """The issue's case: a model called on plain numbers used to leave every node outside."""
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    point = {"floats": (0.1, -0.8), "list": [0.1, -0.8], "array": np.array([0.1, -0.8]),
+             "values": [Value(0.1, name="x0"), Value(-0.8, name="x1")]}[inputs]
+    loss = (1.0 - model(point)).relu()
+    m = assign(topological_order(loss), model)
+    made = [n for n in topological_order(loss) if not n.is_leaf]
+    assert sum(1 for n in made if n not in m.owner) == 2  # 1 - score and relu: the loss's
+    assert set(m.calls.values()) == {1} and len(m.calls) == 3 + 33  # every layer and neuron, once
+    drawn = rendered(draw(loss, "backward", model=model, collapse="layer", hide_constants=True))
+    inputs_drawn = 2 if inputs == "values" else 0
+    assert len(drawn.nodes) == 3 + inputs_drawn + 4  # the boxes, the inputs, 1 - score and relu
+    edges = _rendered_edges(drawn)
+    assert len(edges) == len(set(edges))
+
+
+def test_every_call_of_a_batch_joins_its_module() -> None:
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    X, y = _moons_batch(8)
+    loss = losses.hinge(model(X), y)
+    order = topological_order(loss)
+    m = assign(order, model)
+    assert m.calls["layers.0.neurons.5"] == 8 and m.calls["layers.2"] == 8
+    scores = [n for n in order if n.scope is not None and n.scope.owner is model.layers[2].neurons[0]
+              and n.grad_fn is not None and n.grad_fn.name == "sum"]
+    assert sorted(m.call[s] for s in scores) == list(range(8))  # one score per call, numbered
+    outside = [n for n in order if not n.is_leaf and n not in m.owner]
+    assert len(outside) == 8 * 3 + 2  # y*s, 1 - that, relu per example; the sum and the 1/8
+
+
+@pytest.mark.parametrize("collapse, boxes, most_nodes, most_edges", [("layer", 3, 80, None),
+                                                                     ("neuron", 33, 120, 700)])
+def test_a_batch_collapses_to_its_modules(collapse: str, boxes: int, most_nodes: int,
+                                          most_edges: int | None) -> None:
+    """micrograd's 2-16-16-1 MLP on 8 points, inputs as Values: the issue's sizes."""
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    X, y = _moons_batch(8)
+    xs = [[Value(float(a), name=f"x{i}.{j}") for j, a in enumerate(row)] for i, row in enumerate(X)]
+    loss = losses.hinge(model(xs), y)
+    drawn = rendered(draw(loss, "backward", model=model, collapse=collapse, hide_constants=True))
+    texts = drawn.texts()
+    assert sum(1 for t in texts if t.endswith(" parameters")) == boxes
+    assert texts.count("8 calls") == boxes
+    assert sum(1 for t in texts if t.startswith("x") and "." in t) == 16  # the inputs, each once
+    assert len(drawn.nodes) <= most_nodes
+    edges = _rendered_edges(drawn)
+    assert len(edges) == len(set(edges))  # between two boxes: one edge, whatever the calls
+    if most_edges is not None:
+        assert len(edges) <= most_edges
+
+
+def test_a_box_shows_the_gradient_norm_of_its_parameters() -> None:
+    model = nn.MLP(2, [3, 1], seed=2)
+    X, y = _moons_batch(4)
+    loss = losses.hinge(model(X), y)
+    loss.backward()  # the oracle: the engine's own .grad
+    texts = rendered(draw(loss, "backward", model=model, collapse="layer")).texts()
+    for i, layer in enumerate(model.layers):
+        norm = math.sqrt(sum(p.grad ** 2 for p in layer.parameters()))
+        assert f"|grad| {number(norm)}" in texts, (i, norm)
+
+
+def test_without_a_model_nothing_is_grouped() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    X, y = _moons_batch(2)
+    loss = losses.hinge(model(X), y)
+    drawn = rendered(draw(loss, "backward"))
+    assert drawn.clusters == []
+    assert len(drawn.nodes) == len(topological_order(loss)) + sum(1 for n in topological_order(loss)
+                                                                  if not n.is_leaf)
+
+
+def test_tensor_modules_collapse_over_a_batch() -> None:
+    tensor = pytest.importorskip("autograd.tensor")
+    model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+    x = tensor.Tensor(np.ones((5, 2)), name="x")
+    out = model(x).sum()
+    m = assign(topological_order(out), model)
+    assert {m.owner[n] for n in topological_order(out) if n in m.owner} == {"layers.0", "layers.1", "layers.2"}
+    drawn = rendered(draw(out, "backward", model=model, collapse="neuron", seed=1.0))
+    assert len(drawn.nodes) == 1 + 3 + 2  # x, three boxes, the sum (op and value)
