@@ -7,13 +7,15 @@ Examples::
     python -m viz "y = (x**2 + 1)**3" --at x=2 --steps          # the derivation as text
     python -m viz --model neuron --view both -o neuron.png
     python -m viz --model mlp --collapse neuron --view backward -o mlp.svg
+    python -m viz --model mlp --explore -o mlp.html   # a page to open modules, search, follow paths
 
 The source is an expression or a file in the graph DSL (:mod:`autograd.dsl`); ``--model``
 takes a built-in example instead. The output format follows ``-o``'s extension (``.svg``,
-``.png``, ``.pdf``, ``.dot``/``.gv`` for the DOT source, ``.html`` for the step-through page,
-``.txt`` for the derivation); without ``-o`` the DOT source (or, with ``--steps``, the
-derivation) is printed. Bad input prints one clear message and exits with status 2; a
-rendering problem exits with status 1.
+``.png``, ``.jpg``, ``.pdf``, ``.dot``/``.gv`` for the DOT source, ``.html`` for the step-through
+page, ``.txt`` for the derivation); without ``-o`` the DOT source (or, with ``--steps``, the
+derivation) is printed. PDF needs a system Graphviz (``dot`` on ``PATH``): ``graphviz-pure``
+does not write it, and ``-o graph.pdf`` then fails with a message that points to SVG. Bad input
+prints one clear message and exits with status 2; a rendering problem exits with status 1.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from autograd.engine import Node, topological_order
 from autograd.errors import DomainError
 from autograd.files import write_atomic
 from viz.dot import FORMATS, RendererNotFound, RenderError, render_source
+from viz.explore import explore
 from viz.render import COLLAPSE, MAX_NODES, RANKDIRS, VIEWS, GraphTooLarge, draw
 from viz.steps import steps
 
@@ -54,7 +57,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="input values, e.g. --at x=2 or --at 'x=2 w=-3' (repeatable)")
     p.add_argument("--model", choices=MODELS, help="draw a built-in example instead of a source")
     p.add_argument("--view", choices=VIEWS, default="forward", help="what to draw (default: forward)")
-    p.add_argument("--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)")
+    p.add_argument("--rankdir", choices=RANKDIRS,
+                   help="layout direction (default: LR; for --steps the one that draws the page's picture bigger)")
     p.add_argument("--precision", type=int, default=4, help="significant digits (default: 4)")
     p.add_argument("--hide-constants", action="store_true", help="leave constant nodes out")
     p.add_argument("--highlight", metavar="NAME", help="highlight the path from this input to the output")
@@ -65,7 +69,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="a caption for the picture")
     p.add_argument("--steps", action="store_true",
                    help="the backward pass step by step: an HTML player (-o page.html) or text")
-    p.add_argument("-o", "--output", metavar="FILE", help="where to write (format from the extension)")
+    p.add_argument("--explore", action="store_true",
+                   help="write the explorer page (-o page.html): open modules in place, search, zoom, paths")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="where to write (format from the extension; .pdf needs a system Graphviz `dot`, else use .svg)")
     p.add_argument("--format", choices=[*FORMATS, "html", "txt"], help="output format (overrides the extension)")
     return p
 
@@ -146,6 +153,13 @@ def run(args: argparse.Namespace) -> str | None:
     if args.collapse and args.model != "mlp":
         raise CLIError("--collapse needs a model with modules (--model mlp)")
     root, model = _build(args)
+    if args.explore:
+        if args.steps:
+            raise CLIError("give either --explore or --steps, not both")
+        if not args.output or fmt != "html":
+            raise CLIError("the explorer page needs -o FILE.html")
+        explore(root, model=model, title=args.title, precision=args.precision).write(args.output)
+        return None
     if args.steps or fmt in ("html", "txt"):
         trace = steps(root, model=model, precision=args.precision)
         if fmt == "html":
@@ -163,7 +177,7 @@ def run(args: argparse.Namespace) -> str | None:
         return text
     highlight = _find(root, args.highlight) if args.highlight else None
     try:
-        graph = draw(root, args.view, rankdir=args.rankdir, precision=args.precision,
+        graph = draw(root, args.view, rankdir=args.rankdir or "LR", precision=args.precision,
                      hide_constants=args.hide_constants, highlight=highlight, model=model,
                      collapse=args.collapse, legend=args.legend, title=args.title, max_nodes=args.max_nodes)
     except GraphTooLarge as exc:  # the same ways out, in the command line's words

@@ -4,7 +4,7 @@
    ``examples/13_moons_scalar.py`` (its ``main(out_dir=...)`` writes the decision boundary);
 2. draws that model's loss graph, backward, on the held-out point it gets most wrong, one
    cluster per neuron, and again with each neuron as one box; then its loss on its 8 hardest
-   held-out points with each layer as one box;
+   held-out points with each layer as one box, and the explorer page of its loss on all of them;
 3. draws the micrograd lecture's neuron (x1=2, x2=0, w1=-3, w2=1, b=6.8813735870195432, tanh)
    forward and backward and writes its step-through HTML page and its derivation as text;
 
@@ -23,6 +23,7 @@ from typing import Any
 from autograd import Value, no_grad
 from autograd.files import write_atomic
 from viz.dot import RendererNotFound, RenderError
+from viz.explore import explore
 from viz.render import draw
 from viz.steps import steps
 
@@ -164,6 +165,10 @@ def _write_moons(out: Path, train: bool) -> list[Path]:
                               title=f"two-moons MLP: loss {batch.data:.3g} on its {BATCH} hardest held-out points, "
                                     "each layer one box (one call per point)"),
                          out / "moons_loss_layers.svg"))
+    everything = batch_loss(model, X, y)
+    written.append(explore(everything, model=model,
+                           title=f"two-moons MLP: loss {everything.data:.3g} on {len(X)} held-out points").write(
+        out / "moons_explorer.html"))
     return written
 
 
@@ -190,6 +195,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems.append(str(exc))
     for path in written:
         print(path)
+    pages = [p.name for p in written if p.suffix == ".html"]
+    if pages:
+        print(f"\nthe pictures are in {out.resolve()}; open {' or '.join(pages)} in a browser to explore")
     for problem in problems:
         print(f"python -m viz.demo: {problem}", file=sys.stderr)
     return 1 if problems else 0

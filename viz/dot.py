@@ -6,20 +6,31 @@ running Python (the virtual environment's ``bin``) and then on ``PATH``. When ne
 rendering raises :class:`RendererNotFound`, which says how to get one and carries the DOT source,
 so the graph is never lost: ``Graph.source`` works without any renderer.
 
-``graphviz-pure`` writes SVG, PNG and JPEG but not PDF; for PDF it renders a 144-dpi JPEG and
-wraps it in a one-page PDF (the JPEG stream is embedded as is, PDF's ``DCTDecode``).
+``graphviz-pure`` writes SVG, PNG and JPEG but not PDF, so PDF needs the system ``dot``; with
+``graphviz-pure``, asking for PDF raises :class:`FormatNotSupported`, which points to SVG (vector
+too: browsers and Inkscape print it to a PDF whose text can be selected). A PDF made from its
+pictures would be a bitmap in a PDF wrapper, and none of the converters on PyPI that need no
+system library (svglib with reportlab) draws every Unicode name: they fall back to the 14
+standard PDF fonts.
+
+The step player needs every frame drawn on one layout: :func:`lay_out` returns Graphviz's
+positions of a graph, :func:`pin` writes them into another graph with the same nodes and edges,
+and ``render_source(pinned, "svg", pinned=True)`` draws it there (``neato -n2``: no layout,
+positions as given).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
-import struct
 import subprocess
 import sys
 import sysconfig
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,15 +38,18 @@ from typing import Any
 import graphviz
 from graphviz.backend import dot_command
 
-from autograd.files import write_atomic
-
 __all__ = [
     "Graph",
     "Renderer",
     "RendererNotFound",
     "RenderError",
+    "FormatNotSupported",
     "find_renderer",
     "render_source",
+    "lay_out",
+    "shared_layout",
+    "pin",
+    "label_sizes",
     "FORMATS",
 ]
 
@@ -64,6 +78,10 @@ class RenderError(RuntimeError):
         self.source = source
 
 
+class FormatNotSupported(RenderError):
+    """The renderer found cannot write the format asked for (PDF with ``graphviz-pure``)."""
+
+
 @dataclass(frozen=True)
 class Renderer:
     """A Graphviz executable: its path and whether it is the system ``dot`` or ``graphviz-pure``."""
@@ -75,6 +93,15 @@ class Renderer:
     def native_pdf(self) -> bool:
         """Whether the executable writes PDF itself."""
         return self.kind == "dot"
+
+    def check(self, fmt: str, source: str) -> None:
+        """Raise :class:`FormatNotSupported` if this renderer cannot write ``fmt``."""
+        if fmt == "pdf" and not self.native_pdf:
+            raise FormatNotSupported(
+                f"{self.kind} cannot write PDF (it writes SVG, PNG and JPEG, and a PDF made from them would "
+                "be a picture without selectable text): write SVG instead (format='svg', or -o graph.svg), "
+                "which is vector graphics too and prints to PDF from a browser, or install a system Graphviz "
+                "so that `dot` is on PATH: it writes PDF itself", source)
 
 
 def _script_dirs() -> list[str]:
@@ -105,77 +132,143 @@ def _require_renderer(source: str | None) -> Renderer:
     return renderer
 
 
-def render_source(source: str, fmt: str = "svg", *, engine: str = "dot") -> bytes:
+def render_source(source: str, fmt: str = "svg", *, engine: str = "dot", pinned: bool = False) -> bytes:
     """Lay out and draw DOT ``source`` in ``fmt`` (``svg``, ``png``, ``pdf``, ``jpeg``, ``dot``).
 
-    Raises :class:`RendererNotFound` when there is no renderer and :class:`RenderError` when
-    it fails.
+    ``pinned``: draw a source whose positions are given (see :func:`pin`) without laying it out.
+    Raises :class:`RendererNotFound` when there is no renderer, :class:`FormatNotSupported` for
+    PDF without the system ``dot``, and :class:`RenderError` when rendering fails.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown output format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "dot":
         return source.encode("utf-8")
     renderer = _require_renderer(source)
-    if fmt == "pdf" and not renderer.native_pdf:
-        return jpeg_to_pdf(_run(renderer, source, "jpeg", engine, ["-Gdpi=144"]), dpi=144)
+    renderer.check(fmt, source)
+    if pinned:
+        return _run(renderer, source, fmt, "neato", ["-n2"])
     return _run(renderer, source, fmt, engine, [])
+
+
+Layout = dict[str, Any]
+"""Graphviz's ``json0`` output: ``bb``, ``objects`` (clusters, then nodes) and ``edges``."""
+
+
+def lay_out(source: str, pinned: bool = False) -> Layout:
+    """Where ``dot`` puts every node, edge, edge label and cluster of DOT ``source`` (``pinned``:
+    where a source made by :func:`pin` has them, with the bounding box they make)."""
+    renderer = _require_renderer(source)
+    engine, extra = ("neato", ["-n2"]) if pinned else ("dot", [])
+    return dict(json.loads(_run(renderer, source, "json0", engine, extra)))
+
+
+def shared_layout(envelope: graphviz.Digraph) -> Layout:
+    """The layout to :func:`pin` a series of pictures to: ``dot``'s layout of ``envelope`` (the
+    picture whose labels are the biggest), with the bounding box its pinned drawing has (a few
+    points more than ``dot``'s: labels are measured again when drawn)."""
+    layout = lay_out(envelope.source)
+    layout["bb"] = lay_out(pin(envelope, layout), pinned=True)["bb"]
+    return layout
+
+
+def label_sizes(labels: Sequence[str], **node_attrs: str) -> list[tuple[float, float]]:
+    """Width and height in points of each HTML-like label (``<...>``), each drawn as a node of its
+    own (``shape=plain``, so the node is the label) with ``node_attrs`` (its font)."""
+    if not labels:
+        return []
+    graph = Graph()
+    graph.attr("node", shape="plain", **node_attrs)
+    for i, label in enumerate(labels):
+        graph.node(f"m{i}", label=label)
+    sizes = {o["name"]: (float(o["width"]) * 72, float(o["height"]) * 72) for o in lay_out(graph.source)["objects"]}
+    return [sizes[f"m{i}"] for i in range(len(labels))]
+
+
+_EDGE = re.compile(r'^\s*("(?:[^"\\]|\\.)*"|\S+) -> ("(?:[^"\\]|\\.)*"|\S+)')
+_CLUSTER = re.compile(r"^\s*subgraph (\S+) \{\s*$")
+
+
+def _unquote(name: str) -> str:
+    return name[1:-1].replace('\\"', '"') if name.startswith('"') else name
+
+
+def pin(graph: graphviz.Digraph, layout: Layout) -> str:
+    """The DOT source of ``graph`` with every node, edge (its spline and label) and cluster where
+    ``layout`` has them; draw it with ``render_source(..., pinned=True)``.
+
+    ``layout`` is :func:`lay_out` of a graph with the same nodes, edges (in the same order) and
+    clusters, whose labels are at least as big: the step player lays out its last frame, which
+    writes every contribution, and pins every frame to it.
+    """
+    names = {o["_gvid"]: o["name"] for o in layout["objects"] if "pos" in o}
+    splines: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for e in layout.get("edges", []):
+        splines.setdefault((names[e["tail"]], names[e["head"]]), []).append(e)
+    boxes = {o["name"]: o for o in layout["objects"] if "bb" in o}
+    body = []
+    for line in graph.body:
+        body.append(line)
+        edge, cluster = _EDGE.match(line), _CLUSTER.match(line)
+        if edge:
+            drawn = splines[_unquote(edge.group(1)), _unquote(edge.group(2))].pop(0)
+            attrs = " ".join(f'{k}="{drawn[k]}"' for k in ("pos", "lp") if k in drawn)
+            stripped = line.rstrip()
+            body[-1] = (stripped[:-1] + f" {attrs}]" if stripped.endswith("]") else f"{stripped} [{attrs}]") + "\n"
+        elif cluster and cluster.group(1) in boxes:
+            box = boxes[cluster.group(1)]
+            body.append("\t" + " ".join(f'{k}="{box[k]}"' for k in ("bb", "lp") if k in box) + "\n")
+    pinned = graph.copy()
+    pinned.body = body
+    for o in layout["objects"]:
+        if "pos" in o:
+            pinned.node(o["name"], pos=o["pos"])
+    # The drawing's bounding box (and so where it sits in the SVG's viewBox) is computed from
+    # what is drawn, whatever bb says: two invisible points at its corners make it the same in
+    # every picture pinned to this layout.
+    x0, y0, x1, y1 = layout["bb"].split(",")
+    for k, corner in enumerate((f"{x0},{y0}", f"{x1},{y1}")):
+        pinned.node(f"_corner{k}", pos=corner, shape="point", style="invis", width="0", height="0", label="")
+    return str(pinned.source)
+
+
+PATIENCE = (5.0, 15.0, 30.0, 60.0)
+"""Seconds after which a render still running says so on stderr (then every last interval)."""
+
+
+@contextlib.contextmanager
+def _patience(renderer: Renderer, source: str) -> Iterator[None]:
+    """Say so on stderr while a render takes long, instead of leaving the user at a silent prompt:
+    Graphviz's layout time grows much faster than the graph (seconds become minutes)."""
+    done = threading.Event()
+
+    def watch() -> None:
+        waited = 0.0
+        for k in range(10_000):
+            wait = PATIENCE[min(k, len(PATIENCE) - 1)]
+            if done.wait(wait):
+                return
+            waited += wait
+            print(f"chainrule: {renderer.kind} is still laying out a graph of {source.count(' -> '):,} edges "
+                  f"({waited:g} s so far); smaller pictures render in seconds: draw(..., model=..., "
+                  "collapse='neuron' or 'layer'), hide_constants=True, or viz.explore(...) for a big graph",
+                  file=sys.stderr, flush=True)
+
+    watcher = threading.Thread(target=watch, name="chainrule-render-patience", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
 
 
 def _run(renderer: Renderer, source: str, fmt: str, engine: str, extra: list[str]) -> bytes:
     cmd = [renderer.path, f"-K{engine}", f"-T{fmt}", *extra]
-    proc = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False)
+    with _patience(renderer, source):
+        proc = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False)
     if proc.returncode != 0 or not proc.stdout:
         message = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
         raise RenderError(f"{renderer.kind} failed to render {fmt}: {message}", source)
     return proc.stdout
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int]:
-    """Width and height from a JPEG's start-of-frame marker."""
-    i = 2
-    while i + 9 < len(data):
-        if data[i] != 0xFF:
-            i += 1
-            continue
-        marker = data[i + 1]
-        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
-            i += 2
-            continue
-        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            height, width = struct.unpack(">HH", data[i + 5 : i + 9])
-            return width, height
-        i += 2 + length
-    raise ValueError("not a JPEG image (no frame header)")
-
-
-def jpeg_to_pdf(jpeg: bytes, dpi: float = 72.0) -> bytes:
-    """A one-page PDF showing ``jpeg`` at ``dpi`` (the image bytes are embedded unchanged)."""
-    width, height = _jpeg_size(jpeg)
-    pw, ph = width * 72.0 / dpi, height * 72.0 / dpi
-    content = f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode("ascii")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2f} {ph:.2f}] "
-         "/Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>").encode("ascii"),
-        (f"<< /Type /XObject /Subtype /Image /Width {width} /Height {height} /ColorSpace /DeviceRGB "
-         f"/BitsPerComponent 8 /Filter /DCTDecode /Length {len(jpeg)} >>\nstream\n").encode("ascii")
-        + jpeg + b"\nendstream",
-        f"<< /Length {len(content)} >>\nstream\n".encode("ascii") + content + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode("ascii") + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode("ascii")
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode("ascii")
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\n"
-            f"startxref\n{xref}\n%%EOF\n").encode("ascii")
-    return bytes(out)
 
 
 @contextlib.contextmanager
@@ -185,7 +278,8 @@ def _dot_binary(source: str) -> Iterator[Renderer]:
     before = dot_command.DOT_BINARY
     dot_command.DOT_BINARY = Path(renderer.path)
     try:
-        yield renderer
+        with _patience(renderer, source):
+            yield renderer
     finally:
         dot_command.DOT_BINARY = before
 
@@ -194,27 +288,21 @@ class Graph(graphviz.Digraph):
     """A ``graphviz.Digraph`` that renders with whichever renderer :func:`find_renderer` finds.
 
     Everything a ``Digraph`` does works as usual (``.source``, ``.pipe()``, ``.render()``,
-    Jupyter display); only the executable differs, and PDF works with ``graphviz-pure`` too.
+    Jupyter display); only the executable differs. PDF needs the system ``dot``: with
+    ``graphviz-pure`` it raises :class:`FormatNotSupported` (write SVG instead).
     """
 
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
-        fmt = format or self.format
         with _dot_binary(self.source) as renderer:
-            if fmt == "pdf" and not renderer.native_pdf:
-                data = render_source(self.source, "pdf", engine=kwargs.get("engine") or self.engine)
-                encoding = kwargs.get("encoding")
-                return data.decode(encoding) if encoding else data
+            renderer.check(format or self.format, self.source)
             return super().pipe(format, *args, **kwargs)
 
     def render(self, filename: Any = None, directory: Any = None, **kwargs: Any) -> Any:
-        fmt = kwargs.get("format") or self.format
+        outfile = kwargs.get("outfile")
+        # graphviz takes the format from outfile's extension when no format is given
+        fmt = kwargs.get("format") or (Path(outfile).suffix.lstrip(".") if outfile else "") or self.format
         with _dot_binary(self.source) as renderer:
-            if fmt == "pdf" and not renderer.native_pdf:
-                outfile = kwargs.get("outfile")
-                if outfile is None:
-                    outfile = self.save(filename, directory=directory) + ".pdf"
-                write_atomic(outfile, render_source(self.source, "pdf", engine=self.engine))
-                return os.fspath(outfile)
+            renderer.check(fmt, self.source)
             return super().render(filename, directory=directory, **kwargs)
 
     def svg(self) -> str:

@@ -124,8 +124,9 @@ def shape_text(x: Any) -> str:
 def node_names(order: Iterable[Node], parameters: Mapping[Node, str] | None = None) -> dict[Node, str]:
     """A label for every node, used in pictures and formulas alike.
 
-    A node's own ``name`` comes first, then its parameter name in a model, then (for
-    constants) its number; other nodes are numbered ``t1``, ``t2``... in topological order,
+    A parameter of a model is shown by its dotted name (``layers.0.neurons.3.w.1``: unique, where
+    its own ``name``, ``w1``, is shared by every neuron), any other node by its own ``name``, a
+    constant by its number; the rest are numbered ``t1``, ``t2``... in topological order,
     skipping names already taken.
     """
     nodes = list(order)
@@ -134,10 +135,10 @@ def node_names(order: Iterable[Node], parameters: Mapping[Node, str] | None = No
     names: dict[Node, str] = {}
     counter = 0
     for node in nodes:
-        if node.name:
-            names[node] = node.name
-        elif node in parameters:
+        if node in parameters:
             names[node] = parameters[node]
+        elif node.name:
+            names[node] = node.name
         elif node.is_constant:
             names[node] = value_text(node.data)
         else:

@@ -3,20 +3,31 @@
 The page holds every frame as inline SVG (no network, no external script or style: a Content
 Security Policy forbids both) and a few lines of JavaScript: *previous*/*next* buttons, the
 left/right arrow keys (Home/End for the ends) and a slider move between frames, and the
-step's chain-rule lines are shown beside the picture. The file is written atomically.
+step's chain-rule lines are shown beside the picture. A last frame sums up: every gradient
+complete, every contribution on its edge, and each input's gradient as the chain rule along
+its paths. The file is written atomically.
+
+Every frame is drawn on one layout, so that nothing moves from one step to the next: the last
+frame (whose edge labels are the biggest) is laid out once and every frame is pinned to it
+(:func:`viz.dot.pin`), and each box's gradient cell is as big in every frame as the longest
+gradient it ever shows. The picture is scaled to fill the space the window gives it, and the
+layout direction (left to right or top to bottom) is the one that draws it bigger.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+from autograd.engine import Node
 from autograd.files import write_atomic
-from viz.dot import render_source
+from viz.dot import label_sizes, pin, render_source, shared_layout
 from viz.labels import html
+from viz.render import NODE_FONT, grad_cell_alone
 from viz.steps import Trace
 
 __all__ = ["write_player", "player_html"]
@@ -38,31 +49,45 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 _STYLE = """
 *{box-sizing:border-box}
+html,body{height:100%}
 body{
   margin:0;
+  display:flex;
+  flex-direction:column;
   font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;
   color:#1f2937;
   background:#f8fafc;
 }
-header{padding:12px 20px;border-bottom:1px solid #e5e7eb;background:#fff}
-h1{font-size:18px;margin:0 0 2px}
+header{flex:none;padding:8px 20px;border-bottom:1px solid #e5e7eb;background:#fff}
+h1{font-size:17px;margin:0}
 header p{margin:0;color:#4b5563;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px}
-main{display:flex;gap:16px;padding:16px 20px;align-items:flex-start}
+main{flex:1 1 auto;min-height:0;display:flex;gap:16px;padding:12px 16px}
 #picture{
-  flex:3 1 0;
+  flex:1 1 0;
   min-width:0;
+  min-height:0;
+  position:relative;
   background:#fff;
   border:1px solid #e5e7eb;
   border-radius:8px;
-  padding:8px;
-  overflow:auto;
 }
-#picture svg{max-width:100%;height:auto;display:block;margin:auto}
-aside{flex:2 1 0;min-width:300px;max-width:620px;display:flex;flex-direction:column;gap:10px}
-body.wide main{flex-direction:column;align-items:stretch}
-body.wide #picture{flex:none}
+/* The picture fills its pane: the SVG is scaled to the pane's width and height, keeping its
+   proportions (preserveAspectRatio's default, "xMidYMid meet"). */
+.frame{position:absolute;inset:8px}
+.frame[hidden]{display:none}
+.frame svg{display:block;width:100%;height:100%}
+aside{
+  flex:0 0 clamp(300px,32vw,560px);
+  min-height:0;
+  overflow:auto;
+  display:flex;
+  flex-direction:column;
+  gap:10px;
+}
+body.wide main{flex-direction:column}
 body.wide aside{
-  max-width:none;
+  flex:0 0 auto;
+  max-height:34vh;
   display:grid;
   grid-template-columns:minmax(0,3fr) minmax(0,2fr);
   grid-template-areas:"controls controls" "slider slider" "text list" "help help";
@@ -70,8 +95,15 @@ body.wide aside{
 body.wide .controls{grid-area:controls}
 body.wide #slider{grid-area:slider}
 body.wide #explanation{grid-area:text}
-body.wide #steps{grid-area:list;max-height:16em}
+body.wide #steps{grid-area:list;max-height:none}
 body.wide .help{grid-area:help}
+/* A narrow window: the picture on top at most as tall as the window, the text below it. */
+@media (max-width:980px){
+  html,body{height:auto}
+  main{flex-direction:column}
+  #picture{flex:none;height:min(72vh,130vw)}
+  aside,body.wide aside{flex:none;max-height:none;overflow:visible}
+}
 .controls{display:flex;align-items:center;gap:8px}
 button{
   font:inherit;
@@ -84,7 +116,7 @@ button{
 button:disabled{opacity:.4;cursor:default}
 button:not(:disabled):hover{background:#f1f5f9}
 #counter{flex:1;text-align:center;font-weight:600}
-#slider{width:100%}
+#slider{width:100%;margin:0}
 #explanation{
   margin:0;
   padding:10px 12px;
@@ -97,6 +129,7 @@ button:not(:disabled):hover{background:#f1f5f9}
   min-height:6em;
 }
 #steps{
+  position:relative;
   margin:0;
   padding:0;
   list-style:none;
@@ -129,6 +162,8 @@ _SCRIPT = """
   var explanation = document.getElementById("explanation");
   var texts = JSON.parse(document.getElementById("explanations").textContent);
   var last = frames.length - 1;
+  var summary = document.body.getAttribute("data-summary") === "1";  /* the last frame sums up */
+  var steps = summary ? last - 1 : last;
   var current = 0;
   function show(i) {
     current = Math.max(0, Math.min(last, i));
@@ -138,13 +173,21 @@ _SCRIPT = """
       items[k].classList.toggle("done", k < current);
     }
     slider.value = String(current);
-    counter.textContent = current === 0
-      ? "start (of " + last + " steps)" : "step " + current + " of " + last;
+    counter.textContent = current === 0 ? "start (of " + steps + " steps)"
+      : current > steps ? "summary (after " + steps + " steps)" : "step " + current + " of " + steps;
     explanation.textContent = texts[current];
     prev.disabled = current === 0;
     next.disabled = current === last;
     document.body.setAttribute("data-step", String(current));
-    if (items[current].scrollIntoView) { items[current].scrollIntoView({block: "nearest"}); }
+    reveal(items[current]);
+  }
+  function reveal(item) {  /* scroll the list, never the page: the picture stays in view */
+    var list = item.parentNode;
+    if (item.offsetTop < list.scrollTop) {
+      list.scrollTop = item.offsetTop;
+    } else if (item.offsetTop + item.offsetHeight > list.scrollTop + list.clientHeight) {
+      list.scrollTop = item.offsetTop + item.offsetHeight - list.clientHeight;
+    }
   }
   prev.addEventListener("click", function () { show(current - 1); });
   next.addEventListener("click", function () { show(current + 1); });
@@ -167,18 +210,27 @@ _SCRIPT = """
 
 _VIEWBOX = re.compile(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"')
 
+# The picture's pane on a 1600 x 900 window, in CSS pixels, as the style above makes it: beside
+# the text (the window less the aside, header and paddings), or above it (less the aside's height).
+_PANES = {"tall": (1000.0, 790.0), "wide": (1550.0, 480.0)}
 
-def _is_wide(svg: str) -> bool:
-    """Whether a picture is much wider than tall (then the text goes below it, not beside it)."""
+
+def _fit(width: float, height: float) -> tuple[float, str]:
+    """How big a picture of ``width`` x ``height`` is drawn (its scale) and where the text goes
+    (``"tall"``: beside it, ``"wide"``: below it), whichever draws it bigger."""
+    return max((min(w / width, h / height), where) for where, (w, h) in _PANES.items())
+
+
+def _arrangement(svg: str) -> str:
+    """Where the text goes beside the picture ``svg``: ``"tall"`` (beside) or ``"wide"`` (below)."""
     m = _VIEWBOX.search(svg)
-    if m is None:
-        return False
-    return float(m.group(1)) > 1.6 * float(m.group(2))
+    return _fit(float(m.group(1)), float(m.group(2)))[1] if m else "tall"
 
 
 def player_html(svgs: list[str], explanations: list[str], summaries: list[str], title: str,
-                subtitle: str = "") -> str:
-    """The page for frames ``svgs`` with ``explanations`` (full text) and ``summaries`` (step list)."""
+                subtitle: str = "", summary: bool = False) -> str:
+    """The page for frames ``svgs`` with ``explanations`` (full text) and ``summaries`` (step list);
+    ``summary``: the last frame sums the pass up (it is not counted as a step)."""
     if not (len(svgs) == len(explanations) == len(summaries)) or not svgs:
         raise ValueError("the player needs at least one frame and one explanation and summary per frame")
     frames = "\n".join(
@@ -190,7 +242,7 @@ def player_html(svgs: list[str], explanations: list[str], summaries: list[str], 
     # JSON inside <script type="application/json">: escaping "<" keeps "</script>" out of it.
     data = json.dumps(explanations, ensure_ascii=True).replace("<", "\\u003c")
     last = len(svgs) - 1
-    layout = "wide" if _is_wide(svgs[0]) else "tall"
+    layout = _arrangement(svgs[0])
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -200,7 +252,7 @@ def player_html(svgs: list[str], explanations: list[str], summaries: list[str], 
 <title>{html(title)}</title>
 <style>{_STYLE}</style>
 </head>
-<body data-step="0" class="{layout}">
+<body data-step="0" data-summary="{int(summary)}" class="{layout}">
 <header><h1>{html(title)}</h1><p>{html(subtitle)}</p></header>
 <main>
 <section id="picture" aria-label="computation graph">
@@ -217,7 +269,7 @@ def player_html(svgs: list[str], explanations: list[str], summaries: list[str], 
 <ol id="steps">
 {items}
 </ol>
-<p class="help">Keys: &larr; / &rarr; previous and next step, Home / End first and last.
+<p class="help">Keys: &larr; / &rarr; previous and next step, Home / End the start and the summary.
 Amber: gradient complete; pale yellow: partial sum; orange: the step being applied.</p>
 </aside>
 </main>
@@ -238,14 +290,42 @@ def write_player(trace: Trace, path: str | os.PathLike[str], title: str | None =
     """Write the step-through page of ``trace`` to ``path`` (whole or not at all) and return it.
 
     ``frame_options`` go to :meth:`viz.steps.Trace.frames` (``rankdir``, ``precision``,
-    ``hide_constants``, ``legend``). Raises ``ValueError`` for traces longer than ``max_steps``.
+    ``hide_constants``, ``legend``); without ``rankdir`` (or with ``None``) the direction that
+    draws the picture bigger is taken. Raises ``ValueError`` for traces longer than ``max_steps``.
     """
     if len(trace) > max_steps:
         raise ValueError(f"the backward pass has {len(trace)} steps, more than a step-through page "
                          f"shows ({max_steps}); draw it with viz.draw() or step through a smaller graph")
-    svgs = [render_source(g.source, "svg").decode("utf-8") for g in trace.frames(**frame_options)]
+    svgs = frame_svgs(trace, **frame_options)
     r = trace.names[trace.root]
-    summaries = [f"start: d{r}/d{r} = seed"] + [f"{s.index}. {s.expression}" for s in trace.steps]
-    page = player_html(svgs, trace.explanations(), summaries, title or f"Backpropagation of {r}, step by step",
-                       trace.header())
+    summaries = ([f"start: d{r}/d{r} = seed"] + [f"{s.index}. {s.expression}" for s in trace.steps]
+                 + ["summary: gradients of the inputs"])
+    page = player_html(svgs, trace.explanations(summary=True), summaries,
+                       title or f"Backpropagation of {r}, step by step", trace.header(), summary=True)
     return write_atomic(path, page)
+
+
+def frame_svgs(trace: Trace, rankdir: str | None = None, **frame_options: Any) -> list[str]:
+    """The player's pictures as SVG: the start, one per step and the summary, all on one layout."""
+    cells = _grad_cells(trace, trace.options(**frame_options).precision)
+    candidates = [rankdir] if rankdir else ["LR", "TB"]
+    laid_out = []
+    for direction in candidates:
+        graphs = trace.frames(rankdir=direction, summary=True, grad_cells=cells, **frame_options)
+        layout = shared_layout(graphs[-1])  # the summary writes every contribution: the biggest labels
+        x0, y0, x1, y1 = (float(v) for v in layout["bb"].split(","))
+        laid_out.append((_fit(x1 - x0, y1 - y0)[0], graphs, layout))
+    _, graphs, layout = max(laid_out, key=lambda t: t[0])
+    return [render_source(pin(g, layout), "svg", pinned=True).decode("utf-8") for g in graphs]
+
+
+def _grad_cells(trace: Trace, precision: int) -> dict[Node, tuple[int, int]]:
+    """The size of each box's gradient cell: that of the biggest gradient text it shows in any
+    frame ("grad ?", running sums, the final value), as the renderer measures them."""
+    states = list(trace.states(summary=True))
+    shown = {node: {grad_cell_alone(s.grads.get(node), precision) for s in states} for node in trace.scene.order}
+    labels = sorted(set().union(*shown.values()))
+    size = dict(zip(labels, label_sizes(labels, **NODE_FONT)))
+    # Rounded up: a cell's WIDTH and HEIGHT are whole points, and a cell is never made smaller.
+    return {node: (math.ceil(max(size[t][0] for t in texts)), math.ceil(max(size[t][1] for t in texts)))
+            for node, texts in shown.items()}

@@ -86,6 +86,15 @@ def grad_cell(grad: Any, precision: int, size: tuple[int, int] | None = None) ->
     fixed = f' WIDTH="{size[0]}" HEIGHT="{size[1]}"' if size else ""
     return f'<TD{fixed}><FONT COLOR="{colour}">{html(text)}</FONT></TD>'
 
+
+_CELLS = 'CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"'
+
+
+def grad_cell_alone(grad: Any, precision: int) -> str:
+    """:func:`grad_cell` as a label of its own: laid out, its size is the cell's natural size."""
+    return f'<<TABLE BORDER="0" {_CELLS}><TR>{grad_cell(grad, precision)}</TR></TABLE>>'
+
+
 MAX_NODES = 2000
 """The most nodes (value boxes, op ellipses, module boxes) :func:`draw` lays out by default.
 
@@ -275,8 +284,7 @@ class Scene:
         row = "".join(f"<TD>{c}</TD>" for c in cells)
         if show_grad:
             row += grad_cell(grad, p, cell)
-        return (f'<<TABLE BORDER="{width}" COLOR="{border}" CELLBORDER="1" CELLSPACING="0" '
-                f'CELLPADDING="4" BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>')
+        return f'<<TABLE BORDER="{width}" COLOR="{border}" {_CELLS} BGCOLOR="{fill}"><TR>{row}</TR></TABLE>>'
 
     def _op_text(self, node: Node, hidden: list[Node], o: Options) -> str:
         """The op's symbol (``*``, ``** 3.0``); with hidden constants the op written out around

@@ -23,8 +23,8 @@ chain rule, input by input:
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -214,44 +214,75 @@ class Trace:
         return paths
 
     # -- pictures -----------------------------------------------------------------------------
-    def states(self) -> Iterator[Frame]:
-        """The backward pass before the first step and after each step, as drawing states."""
+    def states(self, summary: bool = False) -> Iterator[Frame]:
+        """The backward pass before the first step and after each step, as drawing states; with
+        ``summary``, one more at the end: every gradient complete, every contribution written."""
         uses = _uses(self.scene.order)
         running: dict[Node, Any] = {self.root: self.seed}
         done = {self.root}
         visited: set[Node] = set()
         yield Frame(grads=dict(running), done=set(done), visited=set())
         for step in self.steps:
-            notes = {}
-            for k, e in enumerate(step.edges):
+            for e in step.edges:
                 running[e.parent] = e.total
                 uses[e.parent] -= 1
                 if uses[e.parent] == 0:
                     done.add(e.parent)
-                d = e.derivative
-                plain = d.value is None or np.size(d.value) > 1
-                local = d.formula if plain else value_text(d.value, self.precision)
-                notes[k] = (f"{value_text(step.upstream, self.precision)} * {local}"
-                            f" = {value_text(e.contribution, self.precision)}")
             visited.add(step.node)
-            yield Frame(grads=dict(running), done=set(done), current=step.node, notes=notes,
+            yield Frame(grads=dict(running), done=set(done), current=step.node,
+                        notes={step.node: self._notes(step)}, visited=set(visited))
+        if summary:
+            yield Frame(grads=dict(running), done=set(done), notes={s.node: self._notes(s) for s in self.steps},
                         visited=set(visited))
 
+    def _notes(self, step: Step) -> dict[int, str]:
+        """What a step adds along each of its edges, ``upstream * local = contribution``, by edge."""
+        notes = {}
+        for k, e in enumerate(step.edges):
+            d = e.derivative
+            plain = d.value is None or np.size(d.value) > 1
+            local = d.formula if plain else value_text(d.value, self.precision)
+            notes[k] = (f"{value_text(step.upstream, self.precision)} * {local}"
+                        f" = {value_text(e.contribution, self.precision)}")
+        return notes
+
     def frames(self, *, rankdir: str = "LR", precision: int | None = None, hide_constants: bool = False,
-               legend: bool = False) -> list[Graph]:
+               legend: bool = False, summary: bool = False,
+               grad_cells: Mapping[Node, tuple[int, int]] | None = None) -> list[Graph]:
         """One picture per state: the graph before any step, then after each step, with the values
         done so far filled, the current node and its edges highlighted and the contributions
-        written on them."""
-        o = Options(view="backward", rankdir=rankdir, precision=precision or self.precision,
-                    hide_constants=hide_constants, legend=legend)
-        return [self.scene.draw(o, frame) for frame in self.states()]
+        written on them; with ``summary``, a last picture of the finished pass (see :meth:`states`).
 
-    def explanations(self) -> list[str]:
-        """The text beside each frame: the seed first, then each step's chain-rule lines."""
+        ``grad_cells`` fixes the size of each box's gradient cell (:attr:`viz.render.Frame.grad_cells`).
+        """
+        o = self.options(rankdir=rankdir, precision=precision, hide_constants=hide_constants, legend=legend)
+        cells = dict(grad_cells or {})
+        return [self.scene.draw(o, replace(frame, grad_cells=cells)) for frame in self.states(summary)]
+
+    def options(self, *, rankdir: str = "LR", precision: int | None = None, hide_constants: bool = False,
+                legend: bool = False) -> Options:
+        """The drawing options of the frames (the keyword arguments of :meth:`frames`)."""
+        return Options(view="backward", rankdir=rankdir, precision=precision or self.precision,
+                       hide_constants=hide_constants, legend=legend)
+
+    def explanations(self, summary: bool = False) -> list[str]:
+        """The text beside each frame: the seed first, then each step's chain-rule lines; with
+        ``summary``, last the gradient of each input as the chain rule along its paths."""
         r = self.names[self.root]
         first = (f"{self.header()}\n\nThe backward pass starts at the root: d{r}/d{r} = "
                  f"{value_text(self.seed, self.precision)}. Every other gradient is still unknown.")
-        return [first] + [s.explain(self.precision) for s in self.steps]
+        texts = [first] + [s.explain(self.precision) for s in self.steps]
+        if summary:
+            texts.append(self.summary())
+        return texts
+
+    def summary(self) -> str:
+        """Each input's gradient written as the chain rule along its paths from the root."""
+        inputs = self.inputs()
+        if not inputs:
+            return f"The backward pass is complete; {self.names[self.root]} depends on no input."
+        lines = [self.chain(n) for n in inputs]
+        return "The gradients of the inputs, by the chain rule along every path:\n\n" + "\n".join(lines)
 
     def write_player(self, path: str, title: str | None = None, **frame_options: Any) -> Any:
         """Write the self-contained HTML step-through page (see :func:`viz.player.write_player`)."""

@@ -27,11 +27,21 @@ def test_model_neuron_backward_svg(tmp_path: Path, capsys: pytest.CaptureFixture
     assert str(out) in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".pdf", b"%PDF"), (".dot", b"digraph")])
+@pytest.mark.parametrize("suffix, magic", [(".png", b"\x89PNG"), (".jpg", b"\xff\xd8"), (".dot", b"digraph")])
 def test_the_extension_picks_the_format(tmp_path: Path, suffix: str, magic: bytes) -> None:
     out = tmp_path / f"graph{suffix}"
     assert main(["--model", "neuron", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(magic)
+
+
+def test_pdf_without_a_system_dot_points_to_svg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(dot, "find_renderer", lambda: dot.Renderer("graphviz-pure", "graphviz-pure"))
+    out = tmp_path / "graph.pdf"
+    assert main(["--model", "neuron", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "graphviz-pure cannot write PDF" in err and "-o graph.svg" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_steps_as_text_and_as_a_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,7 +50,7 @@ def test_steps_as_text_and_as_a_page(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "do/dw1 = do/dx1w1 * dx1w1/dw1 = 0.5 * (x1 = 2.0) = 1.0" in text
     page = tmp_path / "steps.html"
     assert main(["--model", "neuron", "--steps", "-o", str(page)]) == 0
-    assert page.read_text(encoding="utf-8").count('class="frame"') == 6
+    assert page.read_text(encoding="utf-8").count('class="frame"') == 5 + 2  # start, 5 steps, summary
 
 
 def test_without_output_the_dot_source_is_printed(capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,6 +34,8 @@ def test_demo_writes_and_prints_every_path(tmp_path: Path, capsys: pytest.Captur
     layers = parse((tmp_path / "moons_loss_layers.svg").read_bytes()).texts()
     assert layers.count("8 calls") == 3
     assert all(float(t.split()[-1]) > 0 for t in layers if t.startswith("|grad| "))
+    page = (tmp_path / "moons_explorer.html").read_text(encoding="utf-8")
+    assert str(tmp_path / "moons_explorer.html") in printed and "layers.1.neurons.15" in page
 
 
 def test_the_demo_picks_the_points_the_model_gets_most_wrong() -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import re
+import stat
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,15 @@ import pytest
 from autograd import Value
 from tests.viz.svg import parse
 from viz import dot, draw
-from viz.dot import Graph, RendererNotFound, RenderError, find_renderer, jpeg_to_pdf, render_source
+from viz.dot import (
+    FormatNotSupported,
+    Graph,
+    Renderer,
+    RendererNotFound,
+    RenderError,
+    find_renderer,
+    render_source,
+)
 
 
 @pytest.fixture
@@ -51,32 +59,47 @@ def test_graph_pipe_and_render_use_the_found_renderer(product: Value, tmp_path: 
     assert "image/svg+xml" in g._repr_mimebundle_()
 
 
-def check_pdf(data: bytes) -> None:
-    """A PDF whose cross-reference table points at its objects."""
-    assert data.startswith(b"%PDF-1.4") and data.rstrip().endswith(b"%%EOF")
-    start = int(re.search(rb"startxref\n(\d+)", data).group(1))  # type: ignore[union-attr]
-    assert data[start:].startswith(b"xref")
-    offsets = [int(m.group(1)) for m in re.finditer(rb"(\d{10}) 00000 n", data)]
-    assert offsets
-    for number, offset in enumerate(offsets, start=1):
-        assert data[offset:].startswith(f"{number} 0 obj".encode())
+@pytest.fixture
+def graphviz_pure(monkeypatch: pytest.MonkeyPatch) -> Renderer:
+    """The renderer found is graphviz-pure (the real executable when it is installed)."""
+    found = find_renderer()
+    path = found.path if found is not None and found.kind == "graphviz-pure" else "graphviz-pure"
+    renderer = Renderer(path, "graphviz-pure")
+    monkeypatch.setattr(dot, "find_renderer", lambda: renderer)
+    return renderer
 
 
-def test_pdf_works_with_either_renderer(product: Value, tmp_path: Path) -> None:
+def test_pdf_with_graphviz_pure_is_refused_and_points_to_svg(graphviz_pure: Renderer, product: Value,
+                                                              tmp_path: Path) -> None:
     g = draw(product, "backward")
-    check_pdf(g.pipe("pdf"))
-    path = g.render(tmp_path / "graph", format="pdf")
-    check_pdf(Path(path).read_bytes())
+    for attempt in (lambda: render_source(g.source, "pdf"), lambda: g.pipe("pdf"),
+                    lambda: g.pipe(format="pdf", encoding="latin-1"),
+                    lambda: g.render(tmp_path / "graph", format="pdf"),
+                    lambda: g.render(outfile=tmp_path / "graph.pdf")):
+        with pytest.raises(FormatNotSupported, match="graphviz-pure cannot write PDF") as info:
+            attempt()
+        message = str(info.value)
+        assert "SVG" in message and "`dot`" in message  # the two ways out
+        assert info.value.source == g.source
+    assert list(tmp_path.iterdir()) == []  # nothing half-written
+    assert isinstance(FormatNotSupported("x", ""), RenderError)  # callers that catch RenderError see it
 
 
-def test_jpeg_to_pdf_sizes_the_page_from_the_image(product: Value) -> None:
-    jpeg = render_source(draw(product).source, "jpeg")
-    pdf = jpeg_to_pdf(jpeg, dpi=72)
-    check_pdf(pdf)
-    width, height = dot._jpeg_size(jpeg)
-    assert f"/MediaBox [0 0 {width:.2f} {height:.2f}]".encode() in pdf
-    with pytest.raises(ValueError, match="not a JPEG"):
-        jpeg_to_pdf(b"\xff\xd8 nothing here")
+def test_a_system_dot_is_asked_for_pdf_itself(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    fake = tmp_path / "dot"  # stands in for Graphviz's dot: prints a PDF header and the options it got
+    fake.write_text('#!/bin/sh\ncat >/dev/null\nprintf "%%PDF-1.7 %s" "$*"\n')
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(dot, "find_renderer", lambda: Renderer(str(fake), "dot"))
+    assert render_source("digraph { a }", "pdf") == b"%PDF-1.7 -Kdot -Tpdf"
+
+
+def test_svg_png_and_jpeg_still_work_with_graphviz_pure(graphviz_pure: Renderer, product: Value) -> None:
+    if not os.access(graphviz_pure.path, os.X_OK):
+        pytest.skip("graphviz-pure is not installed")
+    source = draw(product).source
+    assert len(parse(render_source(source, "svg")).nodes) == 4
+    assert render_source(source, "png").startswith(b"\x89PNG")
+    assert render_source(source, "jpeg").startswith(b"\xff\xd8")
 
 
 def test_render_errors_carry_the_message_and_source() -> None:
@@ -98,3 +121,24 @@ def test_graph_is_a_graphviz_digraph() -> None:
     g.node("a")
     assert isinstance(g, graphviz.Digraph)
     assert "<svg" in g._repr_svg_()
+
+
+@pytest.mark.parametrize("through", ["render_source", "pipe"])
+def test_a_slow_render_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, product: Value,
+                               capsys: pytest.CaptureFixture[str], through: str) -> None:
+    slow = tmp_path / "dot"  # stands in for a renderer busy with a big layout
+    slow.write_text('#!/bin/sh\ncat >/dev/null\nsleep 1\nprintf "<svg/>"\n')
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setattr(dot, "find_renderer", lambda: Renderer(str(slow), "dot"))
+    monkeypatch.setattr(dot, "PATIENCE", (0.3,))
+    graph = draw(product)
+    out = render_source(graph.source, "svg") if through == "render_source" else graph.pipe(format="svg")
+    assert out == b"<svg/>"
+    err = capsys.readouterr().err
+    assert "dot is still laying out a graph of 3 edges (0.3 s so far)" in err
+    assert "collapse=" in err and "viz.explore" in err
+
+
+def test_a_quick_render_says_nothing(product: Value, capsys: pytest.CaptureFixture[str]) -> None:
+    render_source(draw(product).source, "svg")
+    assert capsys.readouterr().err == ""

@@ -59,7 +59,7 @@ def test_the_moons_mlp_loss_graph_renders_clustered() -> None:
     assert model.num_parameters() == 337
     assert len(drawn.nodes) > values  # values and ops
     texts = drawn.texts()
-    assert "loss" in texts and "w0" in texts
+    assert "loss" in texts and "layers.0.neurons.0.w.0" in texts  # a parameter by its dotted name
 
 
 @pytest.mark.parametrize("collapse, boxes", [("neuron", 33), ("layer", 3)])

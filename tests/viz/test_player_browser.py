@@ -6,8 +6,6 @@ Skipped with the reason when chromium or playwright is missing, except when
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,62 +13,20 @@ from typing import Any
 import pytest
 
 from autograd import Value
+from tests.viz.browser import browser, open_page, unavailable
 from viz import steps
 
 pytestmark = pytest.mark.browser
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CHAINRULE_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"CHAINRULE_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-def _chromium() -> str:
-    for candidate in (shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and os.access(candidate, os.X_OK):
-            return candidate
-    _unavailable("Debian's chromium is not installed (`apt-get install chromium`, or `make browser` as root)")
-    raise AssertionError("unreachable")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = _chromium()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright-python is not installed (pip install playwright; no browser download needed)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+__all__ = ["browser", "open_page"]  # fixtures used by name
 
 
 @pytest.fixture
-def page_of(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    opened: list[Any] = []
-
+def page_of(open_page: Any, tmp_path: Path) -> Iterator[Any]:
     def open_trace(root: Value) -> tuple[Any, list[str], list[str]]:
-        path = steps(root).write_player(str(tmp_path / "steps.html"))
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        opened.append(page)
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("request", lambda r: requests.append(r.url))
-        page.goto(Path(path).resolve().as_uri())
-        return page, errors, requests
+        opened = open_page(steps(root).write_player(str(tmp_path / "steps.html")))
+        return opened.page, opened.errors, opened.requests
 
     yield open_trace
-    for page in opened:
-        page.close()
 
 
 def state(page: Any) -> dict[str, Any]:
@@ -87,6 +43,7 @@ def state(page: Any) -> dict[str, Any]:
             item: current ? current.getAttribute('data-step') : null,
             itemText: current ? current.textContent : null,
             slider: document.getElementById('slider').value,
+            counter: document.getElementById('counter').textContent,
             text: document.getElementById('explanation').textContent,
             prevDisabled: document.getElementById('prev').disabled,
             nextDisabled: document.getElementById('next').disabled,
@@ -99,7 +56,7 @@ def test_buttons_keys_and_slider_step_through_backprop(page_of: Any, neuron: Val
     page, errors, requests = page_of(neuron)
     s = state(page)
     assert s["step"] == "0" and s["visible"] == ["frame-0"] and s["item"] == "0"
-    assert s["prevDisabled"] and not s["nextDisabled"]
+    assert s["prevDisabled"] and not s["nextDisabled"] and s["counter"] == "start (of 5 steps)"
     assert "The backward pass starts at the root" in s["text"]
     assert s["hot"] == []
 
@@ -124,11 +81,16 @@ def test_buttons_keys_and_slider_step_through_backprop(page_of: Any, neuron: Val
     assert s3["step"] == "3" and s3["visible"] == ["frame-3"]
     page.keyboard.press("ArrowLeft")
     assert state(page)["step"] == "2"
-    page.keyboard.press("End")
-    last = state(page)
-    assert last["step"] == "5" and last["nextDisabled"] and "x2w2 = x2 * w2" in last["itemText"]
+    page.keyboard.press("End")  # the summary, after the last step
+    end = state(page)
+    assert end["step"] == "6" and end["nextDisabled"] and end["slider"] == "6" and end["hot"] == []
+    assert end["itemText"] == "summary: gradients of the inputs" and end["counter"] == "summary (after 5 steps)"
+    assert "do/dx1 = do/dn * dn/dx1w1x2w2 * dx1w1x2w2/dx1w1 * dx1w1/dx1 = 0.5 * 1.0 * 1.0 * -3.0 = -1.5" in end["text"]
     page.keyboard.press("ArrowRight")  # already at the end: stays
-    assert state(page)["step"] == "5"
+    assert state(page)["step"] == "6"
+    page.keyboard.press("ArrowLeft")
+    last = state(page)
+    assert last["step"] == "5" and last["counter"] == "step 5 of 5" and "x2w2 = x2 * w2" in last["itemText"]
     page.keyboard.press("Home")
     assert state(page)["step"] == "0"
 
@@ -153,6 +115,10 @@ def test_a_page_with_shared_nodes_and_hostile_names_has_no_errors(page_of: Any) 
     y.name = "y"
     page, errors, _ = page_of(y)
     page.keyboard.press("End")
+    summary = state(page)
+    assert summary["step"] == "3" and "dy/d</script><b>a&b</b> = " in summary["text"]
+    assert summary["text"].endswith(" = 7.0")  # 2a + 1
+    page.keyboard.press("ArrowLeft")
     s = state(page)
     assert s["step"] == "2"
     assert "running sum: 4.0 + 3.0 = 7.0" in s["text"]
@@ -161,10 +127,50 @@ def test_a_page_with_shared_nodes_and_hostile_names_has_no_errors(page_of: Any) 
     assert errors == []
 
 
+def picture(page: Any) -> dict[str, Any]:
+    """The visible frame as drawn on screen: the pane, the graph's box, the nodes' boxes by title,
+    and the on-screen size of an edge label's text (font size times the SVG's scale)."""
+    return page.evaluate("""() => {
+        const frame = [...document.querySelectorAll('.frame')].find(f => !f.hidden);
+        const box = r => [r.x, r.y, r.width, r.height].map(v => Math.round(v * 100) / 100);
+        const pane = document.getElementById('picture').getBoundingClientRect();
+        const nodes = {};
+        for (const g of frame.querySelectorAll('g.node')) {
+            nodes[g.querySelector('title').textContent] = box(g.getBoundingClientRect());
+        }
+        const text = frame.querySelector('g.edge text');
+        return {
+            pane: box(pane),
+            graph: box(frame.querySelector('g.graph').getBoundingClientRect()),
+            nodes: nodes,
+            edgeFont: parseFloat(text.getAttribute('font-size')) * text.getScreenCTM().a,
+        };
+    }""")
+
+
+@pytest.mark.parametrize("width, height", [(1600, 900), (1400, 900), (900, 1000)])
+def test_the_picture_fills_its_pane_and_keeps_still(page_of: Any, neuron: Value, width: int, height: int) -> None:
+    page, errors, _ = page_of(neuron)
+    page.set_viewport_size({"width": width, "height": height})
+    first = picture(page)
+    _, _, pane_w, pane_h = first["pane"]
+    _, _, graph_w, graph_h = first["graph"]
+    # the graph is scaled to the pane: as wide or as tall as it (less its padding), and the
+    # pane takes most of the window
+    assert max(graph_w / pane_w, graph_h / pane_h) > 0.9
+    assert pane_h > 0.65 * height and pane_w > 0.6 * width
+    assert first["edgeFont"] >= 11  # readable edge labels (about 8 px before)
+    for step in range(1, 7):  # and no box moves from one frame to the next, the summary included
+        page.keyboard.press("ArrowRight")
+        assert page.evaluate("document.body.getAttribute('data-step')") == str(step)
+        assert picture(page)["nodes"] == first["nodes"], step
+    assert errors == []
+
+
 def test_a_missing_browser_skips_unless_ci_requires_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CHAINRULE_REQUIRE_BROWSER", raising=False)
     with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
-        _unavailable("Debian's chromium is not installed")
+        unavailable("Debian's chromium is not installed")
     monkeypatch.setenv("CHAINRULE_REQUIRE_BROWSER", "1")
     with pytest.raises(pytest.fail.Exception, match="CHAINRULE_REQUIRE_BROWSER=1 but"):
-        _unavailable("Debian's chromium is not installed")
+        unavailable("Debian's chromium is not installed")

@@ -64,7 +64,7 @@ def test_a_tensor_step_page_renders(tmp_path: Path) -> None:
     L, _ = logistic_loss()
     trace = steps(L)
     page = trace.write_player(str(tmp_path / "t.html")).read_text(encoding="utf-8")
-    assert page.count('class="frame"') == len(trace) + 1
+    assert page.count('class="frame"') == len(trace) + 2  # the start, each step, the summary
 
 
 def test_a_tensor_root_of_many_elements_is_drawn_and_stepped_with_a_seed() -> None:
