@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine (Python 3.11, pip, make, gcc):
 #   make demo   creates .venv, installs chainrule, runs the main example, prints where the pictures are
 #   make test   installs the test extras, runs ruff, mypy and the whole test suite
+#   make notebooks  installs JupyterLab and opens the course, one notebook per chapter of the notes
 PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
@@ -13,7 +14,7 @@ PYTEST_ARGS ?=
 COMPILED = autograd/engine.py autograd/op.py autograd/ops.py autograd/value.py \
            autograd/tensor.py autograd/tensor_ops.py autograd/functional.py
 
-.PHONY: demo test lint typecheck browser bench clean
+.PHONY: demo test lint typecheck browser bench clean notebooks
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +31,15 @@ $(VENV)/.dev: $(VENV)/bin/python pyproject.toml setup.py $(COMPILED)
 demo: $(VENV)/.demo
 	$(PY) -m viz.demo --out $(OUT)
 
+$(VENV)/.notebooks: $(VENV)/bin/python pyproject.toml setup.py $(COMPILED)
+	$(PIP) install -e ".[notebooks]"
+	@touch $@
+
+notebooks: $(VENV)/.notebooks
+	$(VENV)/bin/jupyter lab notebooks/
+
 lint: $(VENV)/.dev
-	$(PY) -m ruff check --no-cache autograd nn viz tests examples bench setup.py
+	$(PY) -m ruff check --no-cache autograd nn viz tests examples bench notebooks setup.py
 
 typecheck: $(VENV)/.dev
 	$(PY) -m mypy

@@ -5,7 +5,19 @@ its ``grad``, the :class:`~autograd.op.Op` that made it and its ``parents`` (an 
 :func:`backprop` walks the graph once in reverse topological order and, for each node, asks its
 op for each parent's contribution (``upstream grad * local derivative``) and adds it up. The
 engine, not the op, does the adding, so a node used several times receives the sum of its
-contributions. Everything is iterative: a chain of a million nodes needs no recursion.
+contributions; the data type checks each contribution as it is added (a Tensor's must have its
+shape). Everything is iterative: a chain of a million nodes needs no recursion.
+
+Leaves are of three kinds, told apart by their op record at no cost: inputs the user made
+(:data:`LEAF`), numbers the engine lifted (:data:`CONSTANT`) and results of ops run under
+:func:`no_grad` (:data:`DETACHED`). ``backward()`` and :func:`grad` refuse a graph built under
+``no_grad`` (one that reaches such results, or integer tensors, and no input the user made):
+no gradient could go anywhere useful.
+
+Inside :func:`detect_anomaly` every op, forward and backward, of ``Value``s and ``Tensor``s,
+checks that it made no NaN or infinity, and the first that did raises :class:`AnomalyError`.
+Outside it, NaN and infinity follow IEEE arithmetic except where an op's own domain rule raises
+:class:`DomainError` (see :mod:`autograd.ops`).
 
 ``Value`` (floats) and ``Tensor`` (numpy arrays) are both nodes of this engine.
 """
@@ -13,13 +25,19 @@ contributions. Everything is iterative: a chain of a million nodes needs no recu
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any, Final, TypeVar, cast
 
-from autograd.errors import DomainError
+import numpy as np
+
+from autograd.errors import AnomalyError, DomainError, describe, positions
 from autograd.op import Op
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_ndarray: Final = np.ndarray  # a Tensor's gradient (bound once: the compiled build reads it as a C variable)
 
 try:  # read by the compiled build (mypyc); pure Python needs nothing of it
     from mypy_extensions import mypyc_attr
@@ -32,6 +50,8 @@ __all__ = [
     "Node",
     "LEAF",
     "CONSTANT",
+    "DETACHED",
+    "detect_anomaly",
     "Scope",
     "current_scope",
     "backprop",
@@ -59,15 +79,20 @@ CONSTANT: Final = Op("constant", "", _identity, _no_local, (), template="{a}")
 """The op of nodes the engine made from plain numbers, as in ``x * 2``: leaves too, but the
 renderer can hide them."""
 
+DETACHED: Final = Op("detached", "", _identity, _no_local, (), template="{a}")
+"""The op of nodes an op made under :func:`no_grad`: leaves that remember nothing, and that are
+not inputs the user made (a backward pass that reaches only such leaves is an error)."""
+
 
 class _State:
     # Plain globals, read on every op: a threading.local costs several times more per read.
-    __slots__ = ("enabled", "walks", "scope")
+    __slots__ = ("enabled", "walks", "scope", "anomaly")
 
     def __init__(self) -> None:
         self.enabled = True  # grad mode
         self.walks = 0  # graph walks under way (one inside another: see _walk)
         self.scope: Scope | None = None  # the call under way that new nodes record (see Scope)
+        self.anomaly = False  # inside detect_anomaly(): every op checks what it made
 
 
 _mode: Final = _State()
@@ -170,6 +195,45 @@ def enable_grad() -> _GradModeContext:
     return _ENABLE_GRAD
 
 
+def anomaly_enabled() -> bool:
+    """Whether ops check their results for NaN and infinity (inside :func:`detect_anomaly`)."""
+    return _mode.anomaly
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """A context in which the first op that makes a NaN or an infinity raises :class:`AnomalyError`.
+
+    Forward ops of ``Value``s and ``Tensor``s check their result; in a backward pass each
+    chain-rule step checks the contributions it gives its inputs, and the error names the op
+    whose step made the NaN or infinity. numpy's own warnings are off inside: the error says more.
+    """
+    before = _mode.anomaly
+    _mode.anomaly = True
+    try:
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # we raise instead
+            yield
+    finally:
+        _mode.anomaly = before
+
+
+def finite(x: Any) -> bool:
+    """Whether ``x`` (a float, an array, or a node holding one) has no NaN and no infinity."""
+    if isinstance(x, Node):
+        x = x.data
+    if isinstance(x, float):
+        return math.isfinite(x)
+    return bool(np.isfinite(x).all())
+
+
+def check_anomaly(fn: Op, parents: Sequence[Any], out: Any) -> None:
+    """Inside :func:`detect_anomaly`: raise :class:`AnomalyError` if ``out``, made by ``fn``
+    from ``parents``, holds a NaN or an infinity (the data types call it after each op)."""
+    if not finite(out):
+        shown = ", ".join(describe(p) for p in parents)
+        raise AnomalyError(f"{fn.name} made a NaN or an infinity in the forward pass, from inputs: {shown}")
+
+
 @mypyc_attr(allow_interpreted_subclasses=True)
 class Node:
     """A node of the computation graph.
@@ -206,7 +270,7 @@ class Node:
         self.grad = grad
         self.name = name
         if parents and not _mode.enabled:
-            fn, parents, arg = LEAF, (), None
+            fn, parents, arg = DETACHED, (), None
         n = len(parents)
         self._fn = fn
         self._a: Node | None = parents[0] if n > 0 else None
@@ -254,7 +318,7 @@ class Node:
 
     @property
     def is_leaf(self) -> bool:
-        """True for nodes no op made (inputs, parameters, constants, results under no_grad)."""
+        """True for nodes no op recorded (inputs, parameters, constants, results under no_grad)."""
         return self._a is None
 
     @property
@@ -287,7 +351,7 @@ class Node:
         the gradients are graph nodes themselves and can be differentiated again (prefer
         :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
         """
-        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True)
+        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True, need_input=True)
         self._own_leaf_grads(nodes, before)
 
     def zero_grad(self, *, graph: bool = False) -> None:
@@ -302,6 +366,16 @@ class Node:
     def _zero(self, symbolic: bool) -> Any:
         """A zero gradient of this node's shape."""
         raise NotImplementedError
+
+    def _add_grad(self, total: Any, g: Any, fn: Op | None) -> Any:
+        """``total + g``: the gradient of this node so far plus one more contribution ``g`` (from
+        a step of ``fn``; ``None``: from an earlier pass), ``total`` ``None`` when ``g`` is the
+        first. The engine calls it for every contribution that is not a float; a data type
+        checks ``g`` here (a Tensor's shape), and may drop it by returning ``total``."""
+        return g if total is None else total + g
+
+    def _check_differentiable(self) -> None:
+        """Raise if no gradient can be taken with respect to this node (an integer Tensor)."""
 
     def _own_leaf_grads(self, nodes: list[Node], before: list[Any]) -> None:
         """After ``backward``: make each leaf's ``.grad`` an object of its own.
@@ -395,7 +469,13 @@ Observer = Callable[[Node, Any, Sequence[Any]], None]
 
 
 def _chain_rule(
-    root: Node, seed: Any, create_graph: bool, observe: Observer | None, accumulate: bool = False
+    root: Node,
+    seed: Any,
+    create_graph: bool,
+    observe: Observer | None,
+    accumulate: bool = False,
+    need_input: bool = False,
+    wanted: Sequence[Node] | None = None,
 ) -> tuple[list[Node], list[Any]]:
     """The backward pass: the nodes ``d root / d node`` reaches, ``root`` first and the inputs
     last (reverse topological order), and that gradient for each.
@@ -411,6 +491,14 @@ def _chain_rule(
     "nothing yet": a slot is faster than a dict keyed by node. A pass started inside this one
     (by an observer, or an op's ``vjp``) uses its own mark and gives the slots back as it
     found them, so passes nest; so does this one, even when it fails.
+
+    With ``need_input`` (``backward()`` and :func:`grad`), a pass that reaches no leaf the user
+    made but a result of an op under ``no_grad`` or an integer tensor raises: it was built where
+    no gradient can flow, and nothing could use it. (A pass that reaches only constants is
+    fine: the derivative of a linear function's derivative is a constant, whose own is 0.)
+    Inside :func:`detect_anomaly` each step's contributions are checked for NaN and infinity.
+    A step with an infinite local derivative (see :func:`_pole`) raises only if it leaves an
+    infinite or NaN gradient on an input: on a leaf, or on one of ``wanted`` (:func:`grad`'s).
     """
     mark = object()
     order, saved = _walk(root, mark)
@@ -418,23 +506,38 @@ def _chain_rule(
     grads: list[Any] = []
     finished = False
     mode = _mode.enabled  # the chain rule's own ops record a graph only under create_graph
+    anomaly = _mode.anomaly
+    inputs = 0  # leaves the user made that the pass reached
+    blocked = 0  # leaves it reached that take no gradient: results of ops under no_grad, integer tensors
+    pole: DomainError | None = None  # the first step with an infinite local derivative (see _pole)
     try:
         root._pass = root._seed(seed, create_graph)
         _mode.enabled = create_graph  # (set and restored here, not by a context object: one less per pass)
         for node in reversed(order):
             g = node._pass
             node._pass = None  # done with the slot: every consumer came before this node
-            if g is mark:  # no gradient reaches it (an op gave None for every path)
+            if g is mark:  # no gradient reaches it (an op gave None for every path, or its type dropped them)
+                if node._a is None and node._fn is not CONSTANT:
+                    blocked += 1
                 continue
             nodes.append(node)
             if accumulate:
                 old = node.grad
                 grads.append(old)
-                node.grad = g if old is None else old + g
+                if old is None:
+                    node.grad = g
+                elif type(g) is float:  # a Value's (old is a float too)
+                    node.grad = old + g
+                else:
+                    node.grad = node._add_grad(old, g, None)
             else:
                 grads.append(g)
             a = node._a
             if a is None:  # a leaf
+                if node._fn is LEAF:
+                    inputs += 1
+                elif node._fn is DETACHED:
+                    blocked += 1
                 continue
             fn = node._fn
             try:
@@ -445,12 +548,20 @@ def _chain_rule(
                 raise DomainError(fn.name, node.parents, str(exc), phase="backward") from None
             if observe is not None:
                 observe(node, g, contributions)
-            _add(a, contributions[0], mark)
+            if anomaly:
+                _check_step(node, contributions)
+            if fn.domain and pole is None:
+                pole = _pole(node, g, contributions)
+            _add(a, contributions[0], mark, fn)
             b = node._b
             if b is not None:
-                _add(b, contributions[1], mark)
+                _add(b, contributions[1], mark, fn)
                 for i, p in enumerate(node._rest):
-                    _add(p, contributions[i + 2], mark)
+                    _add(p, contributions[i + 2], mark, fn)
+        if need_input and blocked and not inputs:  # (only constants: a derivative's derivative, zero)
+            raise RuntimeError(_NO_INPUT.format(root=describe(root)))
+        if pole is not None and not _inputs_finite(nodes, grads, accumulate, wanted):
+            raise pole
         finished = True
         return nodes, grads
     finally:
@@ -461,12 +572,100 @@ def _chain_rule(
                 node.grad = old
 
 
-def _add(parent: Node, contribution: Any, mark: object) -> None:
-    """Add one consumer's contribution to ``parent``'s gradient in this pass (see ``_chain_rule``)."""
+_NO_INPUT: Final = (
+    "backward from {root} reaches no input you made: it was made under no_grad() (or only from constants, "
+    "results of ops under no_grad() and integer tensors), so no gradient can go anywhere. Build it outside "
+    "no_grad() from Values or float Tensors you made."
+)
+
+
+def _add(parent: Node, contribution: Any, mark: object, fn: Op) -> None:
+    """Add one contribution of a step of ``fn`` to ``parent``'s gradient in this pass (see
+    ``_chain_rule``)."""
     if contribution is None:  # the op says this parent (a constant) needs no gradient
         return
     acc = parent._pass
-    parent._pass = contribution if acc is mark else acc + contribution
+    cls = type(contribution)
+    if cls is float:  # a Value's: a float has nothing to check
+        parent._pass = contribution if acc is mark else acc + contribution
+        return
+    if cls is _ndarray:  # a Tensor's, of its shape and dtype, as it should be: checked here, without a call
+        data = parent.data
+        if type(data) is _ndarray and contribution.shape == data.shape and contribution.dtype is data.dtype:
+            if acc is mark:
+                parent._pass = contribution
+                return
+            total = acc + contribution
+            if type(total) is _ndarray:  # (0-d + 0-d is a numpy scalar: Tensor._add_grad makes it an array)
+                parent._pass = total
+                return
+    # the rest (a node under create_graph, another shape or dtype, a numpy scalar): the data type
+    # checks it (see Node._add_grad)
+    total = parent._add_grad(None if acc is mark else acc, contribution, fn)
+    parent._pass = mark if total is None else total
+
+
+def _pole(node: Node, g: Any, contributions: Sequence[Any]) -> DomainError | None:
+    """The error to raise if a step of a domain op (``Op.domain``) gave an infinite or NaN
+    contribution from a finite ``g`` and finite inputs: its local derivative is infinite there
+    (``sqrt`` at 0). ``None`` if it did not.
+
+    Only infinity counts: a NaN that a local derivative gives on purpose says "no derivative
+    here, as PyTorch says" (``a ** b`` in ``b`` at a negative ``a``), and is passed on.
+
+    The pass raises it only if an input's gradient ends up not finite: an op downstream may
+    mask it, and then the derivative exists (``sqrt(relu(x))`` at ``x < 0`` is flat: relu
+    passes 0, PyTorch's value too). NaN or infinity already in ``g`` or the inputs is not this
+    step's doing, and goes through as IEEE arithmetic says.
+    """
+    for c in contributions:  # the common case, once per node of such an op: finite floats
+        if type(c) is not float or c - c != 0.0:  # (x - x is 0 for finite x, NaN for inf and NaN)
+            break
+    else:
+        return None
+    parents = node.parents
+    for i, (parent, c) in enumerate(zip(parents, contributions)):
+        if c is None or parent._fn is CONSTANT or not _infinite(c):  # (a constant's derivative: nobody asks for it)
+            continue
+        if not finite(g) or not all(finite(p) for p in parents):
+            return None
+        where = "" if isinstance(c, float) else f" at {positions(np.isinf(getattr(c, 'data', c)))}"
+        return DomainError(node._fn.name, parents, f"it is infinite{where} (with respect to input {i})",
+                           phase="backward")
+    return None
+
+
+def _infinite(x: Any) -> bool:
+    """Whether ``x`` (a float, an array or a node) holds an infinity."""
+    if isinstance(x, Node):
+        x = x.data
+    if isinstance(x, float):
+        return math.isinf(x)
+    return bool(np.isinf(x).any())
+
+
+def _inputs_finite(nodes: list[Node], grads: list[Any], accumulate: bool, wanted: Sequence[Node] | None) -> bool:
+    """Whether every input a pass reached got a finite gradient (``grads``: see _chain_rule).
+    The inputs are ``wanted``, or else the leaves."""
+    for node, g in zip(nodes, grads):
+        if wanted is None:
+            if node._a is not None or node._fn is CONSTANT:
+                continue
+        elif not any(node is w for w in wanted):
+            continue
+        if not finite(node.grad if accumulate else g):
+            return False
+    return True
+
+
+def _check_step(node: Node, contributions: Sequence[Any]) -> None:
+    """Inside :func:`detect_anomaly`: raise if a chain-rule step gave a NaN or an infinity to
+    an input (a constant's gradient is nobody's concern)."""
+    for i, (parent, c) in enumerate(zip(node.parents, contributions)):
+        if c is not None and parent._fn is not CONSTANT and not finite(c):
+            shown = ", ".join(describe(p) for p in node.parents)
+            raise AnomalyError(f"the chain-rule step of {node._fn.name} made a NaN or an infinity in the "
+                               f"gradient of its input {i} ({describe(parent)}), from inputs: {shown}")
 
 
 def backprop(
@@ -506,7 +705,10 @@ def grad(
     Hessians, Newton's method).
     """
     seq = [inputs] if isinstance(inputs, Node) else list(inputs)
-    grads = backprop(output, grad_output, create_graph=create_graph)
+    for x in seq:
+        x._check_differentiable()
+    nodes, found = _chain_rule(output, grad_output, create_graph, None, need_input=True, wanted=seq)
+    grads = dict(zip(nodes, found))
     return [grads[x] if x in grads else x._zero(create_graph) for x in seq]
 
 

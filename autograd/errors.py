@@ -3,13 +3,23 @@
 ``DomainError`` is the one class for "this op is undefined at these inputs": it is both a
 ``ValueError`` (a bad argument) and an ``ArithmeticError`` (what Python raises for ``1 / 0``),
 so callers may catch whichever their code already expects. ``AnomalyError`` is what
-:func:`autograd.detect_anomaly` raises for a NaN or an infinity in a tensor.
+:func:`autograd.detect_anomaly` raises for a NaN or an infinity, in a forward or a backward pass.
+
+The rule, the same for ``Value`` and ``Tensor``: an op whose result is not finite where its
+inputs are (``log`` of 0 or of -1, ``sqrt`` of -1, a division by 0, ``exp`` or ``**``
+overflowing) raises ``DomainError``, naming the op, its inputs and, for a Tensor, the positions
+of the offending elements; so does a backward step whose local derivative is infinite where the
+inputs are finite (``sqrt`` at 0). A NaN or an infinity already in the inputs goes through as
+IEEE arithmetic says, and so does the overflow of ``+``, ``-``, ``*`` and sums, as a float's
+does: :func:`autograd.detect_anomaly` finds the first op that made one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+
+import numpy as np
 
 
 def describe(node: Any) -> str:
@@ -19,6 +29,26 @@ def describe(node: Any) -> str:
     shape = getattr(data, "shape", None)
     shown = f"array of shape {tuple(shape)}" if shape is not None and shape != () else repr(data)
     return f"{name}={shown}" if name else shown
+
+
+def positions(mask: Any, limit: int = 3) -> str:
+    """Where ``mask`` (a boolean array) is true, as error messages show it: ``index (0, 1), (2, 0)``."""
+    where = np.argwhere(mask)
+    shown = ", ".join(str(tuple(int(i) for i in w)) for w in where[:limit])
+    more = len(where) - limit
+    return f"index {shown}" + (f" and {more} more" if more > 0 else "")
+
+
+def elements(op: str, inputs: Sequence[Any], out: Any, mask: Any, limit: int = 3) -> str:
+    """The first elements where ``mask`` is true, written out: ``log(0.0) = -inf, log(-1.0) = nan``
+    (``inputs`` are broadcast to the mask's shape, as the op broadcast them)."""
+    shape = np.shape(mask)
+    shown = []
+    for w in np.argwhere(mask)[:limit]:
+        at = tuple(int(i) for i in w)
+        args = ", ".join(repr(np.broadcast_to(x, shape)[at].item()) for x in inputs)
+        shown.append(f"{op}({args}) = {np.broadcast_to(out, shape)[at].item()!r}")
+    return ", ".join(shown)
 
 
 class DomainError(ValueError, ArithmeticError):

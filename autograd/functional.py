@@ -22,11 +22,15 @@ from autograd.value import Value, sum_
 
 
 def _softmax_array(x: np.ndarray, axis: Any) -> np.ndarray:
+    if not x.size:  # nothing to normalise (and numpy's max of nothing is an error)
+        return np.empty_like(x)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _log_softmax_array(x: np.ndarray, axis: Any) -> np.ndarray:
+    if not x.size:
+        return np.empty_like(x)
     shifted = x - x.max(axis=axis, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
 

@@ -42,10 +42,17 @@ class Op:
             contribution, for ops whose inputs are arrays of other shapes than the output
             (reductions, reshapes); by default :meth:`vjp` multiplies ``grad`` by
             :meth:`partials` (a subclass may override :meth:`vjp` instead, as ``@`` does).
+        domain: the op is defined on part of the real line only, or can overflow (``log``,
+            ``sqrt``, ``/``, ``**``, ``exp``). Its result must be finite where its inputs are:
+            ``Value`` and ``Tensor`` raise :class:`~autograd.errors.DomainError` otherwise. In a
+            backward pass the engine watches its steps: a local derivative that is infinite
+            where the inputs are finite (``sqrt`` at 0) is a ``DomainError`` if it reaches an
+            input's gradient (see :func:`autograd.engine.backprop`).
     """
 
     __slots__ = (
         "name", "symbol", "forward", "local", "formulas", "has_arg", "variadic", "template", "custom_vjp", "arity",
+        "domain",
     )
 
     def __init__(
@@ -60,6 +67,7 @@ class Op:
         variadic: bool = False,
         template: str = "",
         vjp: Callable[[Node, Any, bool], Sequence[Any]] | None = None,
+        domain: bool = False,
     ) -> None:
         self.name = name
         self.symbol = symbol
@@ -71,6 +79,7 @@ class Op:
         self.template = template or f"{symbol}({{a}})"
         self.custom_vjp = vjp
         self.arity = -1 if variadic else len(formulas)
+        self.domain = domain
 
     def __repr__(self) -> str:
         return f"<Op {self.name} {self.symbol!r}>"

@@ -8,7 +8,16 @@ then an array of its shape and dtype; a leaf's is an array of its own, which an 
 change in place.
 
 Data is float64 unless asked otherwise (``Tensor(x, dtype=np.float32)``, or a float32 array);
-numbers and arrays mixed into an op take the tensor's dtype, so float32 stays float32.
+numbers and arrays mixed into an op take the tensor's dtype, so float32 stays float32. Integer
+and boolean Tensors exist when asked for (``Tensor([0, 2], dtype=np.int64)``), as indexes and
+masks (``x[i]``) and as constants: they are not differentiable, so a gradient that reaches
+one is dropped, as PyTorch does, and ``backward()`` from one or ``grad()`` with respect to one
+is an error. Every result and every gradient is an array, also a 0-d one.
+
+Domain errors (``log`` of 0, ``sqrt`` of -1, division by 0, overflow of ``exp`` and ``**``)
+raise :class:`~autograd.errors.DomainError` as they do for ``Value``, naming the op and the
+offending elements and their positions (the rule is in :mod:`autograd.errors`).
+
 ``==`` is identity (tensors are graph nodes and dict keys); ``<``, ``>`` and friends compare
 the data and return plain boolean arrays.
 """
@@ -16,26 +25,18 @@ the data and return plain boolean arrays.
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from typing import Any, ClassVar, Final, SupportsIndex
+from collections.abc import Sequence
+from typing import Any, ClassVar, SupportsIndex
 
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import CONSTANT, LEAF, Node, mypyc_attr
-from autograd.errors import AnomalyError
+from autograd.engine import CONSTANT, LEAF, Node, _mode, check_anomaly, detect_anomaly, mypyc_attr
+from autograd.errors import DomainError, describe, elements, positions
 from autograd.op import Op
 
+__all__ = ["Tensor", "concatenate", "stack", "detect_anomaly"]
 
-class _Anomaly:
-    __slots__ = ("enabled",)
-
-    def __init__(self) -> None:
-        self.enabled = False
-
-
-_anomaly: Final = _Anomaly()
 
 # The axes of a reduction, as numpy takes them. User-facing arguments are annotated with
 # protocols (``SupportsIndex``) or ``object`` where numpy takes numpy's own integers and
@@ -64,38 +65,82 @@ def _ints(op: str, numbers: tuple[Any, ...]) -> tuple[int, ...]:
         raise TypeError(f"{op}: expected integers, got {numbers!r}") from None
 
 
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """A context in which the first op producing a non-finite value raises :class:`AnomalyError`
-    naming the op and its inputs' names and shapes."""
-    before = _anomaly.enabled
-    _anomaly.enabled = True
-    try:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # we raise instead
-            yield
-    finally:
-        _anomaly.enabled = before
-
-
-def _make(fn: Op, data: np.ndarray, parents: tuple[Tensor, ...], arg: Any = None) -> Tensor:
-    if _anomaly.enabled and not np.all(np.isfinite(data)):
-        shown = ", ".join(f"{p.name or 'unnamed'} {p.data.shape}" for p in parents)
-        raise AnomalyError(f"{fn.name} produced a non-finite value from inputs: {shown}")
+def _make(fn: Op, data: Any, parents: tuple[Tensor, ...], arg: Any = None) -> Tensor:
+    if type(data) is not T._ndarray:  # numpy gives a scalar for ops on 0-d arrays: a Tensor holds an array
+        data = np.asarray(data)
+    if _mode.anomaly:
+        check_anomaly(fn, parents, data)
     return Tensor(data, _fn=fn, _parents=parents, _arg=arg)
 
 
-def _as_array(data: Any, dtype: Any = None) -> np.ndarray:
+def _checked(fn: Op, parents: tuple[Tensor, ...], arg: Any = None) -> Any:
+    """The forward of a domain op (``Op.domain``: ``log``, ``/``, ``**``...) on the parents' data.
+
+    Where the result is NaN or infinite and the inputs there are finite, a DomainError names the
+    op, those elements and their positions (the rule of :mod:`autograd.errors`, the one a
+    ``Value`` follows); numpy's warnings are silenced, as the error says more.
+    """
+    with np.errstate(all="ignore"):
+        if len(parents) == 2:
+            data = fn.forward(parents[0].data, parents[1].data)
+        else:
+            data = fn.forward(parents[0].data) if arg is None else fn.forward(parents[0].data, arg)
+    ok = np.isfinite(data)
+    if not ok.all():
+        bad = ~ok
+        for p in parents:
+            bad = bad & np.isfinite(p.data)
+        if bad.any():
+            inputs = [p.data for p in parents] + ([] if arg is None else [arg])
+            raise DomainError(fn.name, parents, f"{elements(fn.name, inputs, data, bad)} at {positions(bad)}")
+    return data
+
+
+def _as_array(data: Any, dtype: Any = None, keep_integers: bool = False) -> np.ndarray:
+    """``data`` as an array for a Tensor: float64 unless ``dtype`` says otherwise (integers and
+    booleans only when asked for, or with ``keep_integers``: the constants of an integer op)."""
     if isinstance(data, Node):
         raise TypeError("Tensor() takes an array; this is already a graph node (use .data)")
+    if dtype is not None:
+        try:
+            kind = np.dtype(dtype).kind
+        except TypeError:
+            kind = ""
+        if kind not in ("f", "i", "u", "b"):
+            raise TypeError(f"Tensor() dtype must be a float, integer or boolean numpy dtype, got {dtype!r}")
     try:
         array = np.asarray(data, dtype=dtype)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"Tensor() takes numbers or an array, got {type(data).__name__}: {exc}") from None
     if array.dtype.kind not in "fiub":
         raise TypeError(f"Tensor() takes real numbers, got an array of {array.dtype}")
-    if array.dtype.kind != "f":
+    if dtype is None and not keep_integers and array.dtype.kind != "f":
         array = array.astype(np.float64)
     return array
+
+
+def _index(index: Any) -> Any:
+    """A numpy index from what ``Tensor[...]`` takes (all numpy takes: ints, slices, ``None``,
+    ``...``, integer arrays, boolean masks, and integer or boolean Tensors, also in a tuple).
+
+    Arrays are copied: the node keeps its index for the backward pass, and a caller may reuse
+    the array (a batch of indices refilled every step) before that.
+    """
+    if isinstance(index, tuple):
+        return tuple([_index_part(i) for i in index])
+    return _index_part(index)
+
+
+def _index_part(i: Any) -> Any:
+    if isinstance(i, Node):
+        data = i.data
+        if not isinstance(data, np.ndarray) or data.dtype.kind not in "iub":
+            raise IndexError(f"a Tensor used as an index must hold integers or booleans (make it with "
+                             f"dtype=np.int64 or bool), got {describe(i)} of dtype {getattr(data, 'dtype', None)}")
+        return data.copy()
+    if isinstance(i, (np.ndarray, list)):
+        return np.array(i)
+    return i
 
 
 @mypyc_attr(allow_interpreted_subclasses=True)  # users may subclass it, and copy.deepcopy makes one
@@ -164,23 +209,31 @@ class Tensor(Node):
 
     # -- ops --------------------------------------------------------------------------------
     def _lift(self, x: Any) -> Tensor:
+        dtype = self.data.dtype
         if isinstance(x, Tensor):
             return x
-        if type(x) is T._ndarray and x.dtype is self.data.dtype:  # a batch of data: nothing to check
+        if type(x) is T._ndarray and x.dtype is dtype:  # a batch of data: nothing to check
             return Tensor(x, _fn=CONSTANT)
         if isinstance(x, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(x).__name__}")
-        return Tensor(_as_array(x, self.data.dtype), _fn=CONSTANT)
+        if dtype.kind != "f":  # an integer op's constants keep numpy's own type (2 an int, 0.5 a float)
+            return Tensor(_as_array(x, keep_integers=True), _fn=CONSTANT)
+        return Tensor(_as_array(x, dtype), _fn=CONSTANT)
 
     def _binary(self, fn: Op, a: Tensor, b: Tensor) -> Tensor:
         try:
-            data = fn.forward(a.data, b.data)
+            data = _checked(fn, (a, b)) if fn.domain else fn.forward(a.data, b.data)
+        except DomainError:
+            raise
         except ValueError as exc:
             raise ValueError(f"{fn.name}: shapes {a.data.shape} and {b.data.shape} do not match ({exc})") from None
         return _make(fn, data, (a, b))
 
     def _unary(self, fn: Op, arg: Any = None) -> Tensor:
-        data = fn.forward(self.data) if arg is None else fn.forward(self.data, arg)
+        if fn.domain:
+            data = _checked(fn, (self,), arg)
+        else:
+            data = fn.forward(self.data) if arg is None else fn.forward(self.data, arg)
         return _make(fn, data, (self,), arg)
 
     def __add__(self, other: Any) -> Tensor:
@@ -312,12 +365,14 @@ class Tensor(Node):
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
-        if isinstance(index, Tensor):
-            index = index.data
-        return self._unary(T.GETITEM, index)
+        """``x[index]`` with any numpy index; the gradient is scattered back (repeats add up)."""
+        index = _index(index)
+        # (not _unary: an index may be None, np.newaxis, which _unary would take for "no argument")
+        return _make(T.GETITEM, T.GETITEM.forward(self.data, index), (self,), index)
 
     # -- engine hooks --------------------------------------------------------------------
     def _seed(self, grad: Any, symbolic: bool) -> Any:
+        self._check_differentiable()
         if grad is None:
             if self.data.size != 1:
                 raise ValueError(f"a tensor of shape {self.shape} needs a seed d root / d root of that shape: "
@@ -337,6 +392,41 @@ class Tensor(Node):
     def _zero(self, symbolic: bool) -> Any:
         zeros = np.zeros_like(self.data)
         return self._lift(zeros) if symbolic else zeros
+
+    def _add_grad(self, total: Any, g: Any, fn: Op | None) -> Any:
+        # Once per contribution of every backward pass: the common case (an array of this
+        # tensor's shape and dtype) costs a type check and two comparisons.
+        data = self.data
+        if type(g) is not T._ndarray or g.shape != data.shape or g.dtype is not data.dtype:
+            g = self._checked_grad(g, fn)
+            if g is None:
+                return total
+        if total is None:
+            return g
+        s = total + g
+        return s if type(s) is T._ndarray or isinstance(s, Node) else np.asarray(s)  # 0-d + 0-d: a numpy scalar
+
+    def _checked_grad(self, g: Any, fn: Op | None) -> Any:
+        """A contribution that is not an array of this tensor's shape and dtype: an error if its
+        shape differs (an op's chain-rule step got it wrong); ``None`` (dropped) for an integer
+        tensor; else an array of this tensor's dtype (a 0-d array for a numpy scalar)."""
+        data = self.data
+        shape = g.data.shape if isinstance(g, Node) else np.shape(g)
+        if shape != data.shape:
+            by = f"the chain-rule step of {fn.name}" if fn is not None else "the gradient of an earlier pass"
+            raise ValueError(f"{by} gave a gradient of shape {shape} for {describe(self)}, whose shape is "
+                             f"{data.shape}: a gradient has the shape of its node")
+        if data.dtype.kind != "f":  # not differentiable: a constant to the chain rule
+            return None
+        if isinstance(g, Node):
+            return g
+        g = np.asarray(g)
+        return g if g.dtype == data.dtype else g.astype(data.dtype)  # (a float32 input of a float64 op)
+
+    def _check_differentiable(self) -> None:
+        if self.data.dtype.kind != "f":
+            raise TypeError(f"{describe(self)} of dtype {self.data.dtype} is not differentiable: only float "
+                            "Tensors have gradients (as in PyTorch); make it with a float dtype")
 
     def _own_leaf_grads(self, nodes: list[Node], before: list[Any]) -> None:
         # The chain rule shares arrays where it can: an op whose local derivative is 1 passes

@@ -89,7 +89,8 @@ class Elementwise(Op):
         if scalar.variadic or arity not in (1, 2) or (arity == 2 and scalar.has_arg):
             raise ValueError(f"{scalar.name}: an elementwise tensor op takes one input (and an arg) or two inputs")
         super().__init__(scalar.name, scalar.symbol, forward, scalar.local, scalar.formulas,
-                         has_arg=scalar.has_arg, template=scalar.template)
+                         has_arg=scalar.has_arg, template=scalar.template, domain=scalar.domain,
+                         vjp=scalar.custom_vjp)
         # (the local derivatives of such ops never read their inputs: Nones will do)
         self.fixed = tuple(scalar.local(*[None] * (arity + 1 + scalar.has_arg))) if constant else None
         self.fresh_local = fresh_local
@@ -99,6 +100,8 @@ class Elementwise(Op):
         # as a C call. It runs once per node of every backward pass.
         a, b = node._a, node._b
         assert a is not None
+        if self.custom_vjp is not None:  # a step of its own (relu's, which masks: see ops.RELU)
+            return tuple(self.custom_vjp(node, grad, symbolic))
         d = self.fixed if self.fixed is not None else self.partials(node, symbolic)
         if b is None:  # a unary op keeps its input's shape: nothing to sum back
             d0 = d[0]
@@ -143,10 +146,6 @@ def _pow(x: np.ndarray, p: float) -> np.ndarray:
     return x**p
 
 
-def _pow_tensor_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
-    return b * a ** (b - 1), out * ops.log(a)
-
-
 # fmt: off
 ADD:        Final = Elementwise(ops.ADD, np.add, constant=True)
 SUB:        Final = Elementwise(ops.SUB, np.subtract, constant=True)
@@ -161,12 +160,11 @@ SIN:        Final = Elementwise(ops.SIN, np.sin, fresh_local=True)
 COS:        Final = Elementwise(ops.COS, np.cos, fresh_local=True)
 TANH:       Final = Elementwise(ops.TANH, np.tanh, fresh_local=True)
 SIGMOID:    Final = Elementwise(ops.SIGMOID, _sigmoid, fresh_local=True)
-RELU:       Final = Elementwise(ops.RELU, _relu, fresh_local=True)
+RELU:       Final = Elementwise(ops.RELU, _relu)
 LEAKY_RELU: Final = Elementwise(ops.LEAKY_RELU, _leaky_relu, fresh_local=True)
 ELU:        Final = Elementwise(ops.ELU, _elu, fresh_local=True)
 ABS:        Final = Elementwise(ops.ABS, np.abs, fresh_local=True)
-POW_TENSOR: Final = Elementwise(
-    Op("pow", "**", np.power, _pow_tensor_local, ops.POW_VALUE.formulas, template="{a}**{b}"), np.power)
+POW_TENSOR: Final = Elementwise(ops.POW_VALUE, np.power)
 # fmt: on
 
 
@@ -217,6 +215,8 @@ def _expand(g: Any, node: Node) -> Any:
     """The gradient of a reduction, spread back over the reduced axes of the input."""
     axis, keepdims = node._arg
     shape = node.parents[0].data.shape
+    if not shape:  # a 0-d input: numpy's axis 0 or -1 reduced nothing, so there is nothing to spread
+        return g
     if not keepdims and axis is not None:
         reduced = _axes(axis, len(shape))
         g = g.reshape(tuple(1 if i in reduced else n for i, n in enumerate(shape)))
@@ -229,8 +229,20 @@ def _expand(g: Any, node: Node) -> Any:
     return full
 
 
-def _axes(axis: int | tuple[int, ...], ndim: int) -> tuple[int, ...]:
-    return tuple(a % ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
+def _axes(axis: int | tuple[int, ...] | None, ndim: int) -> tuple[int, ...]:
+    """The reduced axes as non-negative ints (none for a 0-d input: numpy takes 0 and -1 there)."""
+    if axis is None:
+        return tuple(range(ndim))
+    return tuple(a % ndim for a in (axis if isinstance(axis, tuple) else (axis,))) if ndim else ()
+
+
+def _count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements each result of a reduction over ``axis`` of an array of ``shape`` sums
+    (from the shape: the sizes alone cannot tell 0 / 0 for an empty axis)."""
+    n = 1
+    for a in _axes(axis, len(shape)):
+        n *= shape[a]
+    return n
 
 
 def _sum_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
@@ -239,23 +251,29 @@ def _sum_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
 
 def _mean_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
     total: Any = x.sum(axis=arg[0], keepdims=arg[1])  # not np.mean: its Python wrapper costs ~20 µs
-    return total / (x.size // max(1, np.size(total)))
+    n = _count(x.shape, arg[0])
+    if not n:  # the mean of nothing: NaN, as numpy's and PyTorch's (without numpy's warning)
+        return np.full(np.shape(total), np.nan, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
+    return total / n
 
 
 def _max_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
     return np.max(x, axis=arg[0], keepdims=arg[1])
 
 
-def _reduced_count(node: Node) -> int:
-    x = node.parents[0].data
-    return x.size // max(1, np.asarray(node.data).size)
+def _mean_scale(node: Node) -> float:
+    # 1/n; an empty axis has an empty gradient, which any factor leaves empty
+    return 1.0 / max(1, _count(node.parents[0].data.shape, node._arg[0]))
 
 
 def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
     x = node.parents[0].data
     axis, _ = node._arg
+    if not x.ndim:  # numpy's axis 0 or -1 of a 0-d array: the max is the element
+        return (g,)
     top = np.maximum.reduce(x, axis=axis, keepdims=True)  # ufunc reductions: np.max and .sum wrap them in Python
-    mask = (x == top).astype(x.dtype)
+    # the elements equal to the max, or NaN where the max is NaN (NaN wins, as numpy's max)
+    mask = ((x == top) | ((x != x) & (top != top))).astype(x.dtype)
     mask /= np.add.reduce(mask, axis=axis, keepdims=True)  # ties share the gradient
     return (_expand(g, node) * mask,)
 
@@ -263,7 +281,7 @@ def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
 SUM: Final = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
                 has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node),))
 MEAN: Final = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1/n (spread over the averaged axes)",),
-                 has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * (1.0 / _reduced_count(node)),))
+                 has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * _mean_scale(node),))
 MAX: Final = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
                 has_arg=True, vjp=_max_vjp)
 RESHAPE: Final = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
@@ -271,7 +289,13 @@ RESHAPE: Final = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lam
                     vjp=lambda node, g, symbolic: (g.reshape(node.parents[0].data.shape),))
 TRANSPOSE: Final = Op("transpose", "T", lambda x, axes: x.transpose(axes), lambda a, out, arg: (None,),
                       ("transpose d{out} back",), has_arg=True,
-                      vjp=lambda node, g, symbolic: (g.transpose(tuple(np.argsort(node._arg))),))
+                      vjp=lambda node, g, symbolic: (g.transpose(_inverse(node._arg)),))
+
+
+def _inverse(axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The order of axes that undoes ``transpose(axes)`` (negative axes counted from the end)."""
+    n = len(axes)
+    return tuple(int(i) for i in np.argsort([a % n for a in axes]))
 
 
 def _scatter_forward(g: np.ndarray, arg: tuple[Any, tuple[int, ...]]) -> np.ndarray:

@@ -3,16 +3,27 @@
 Every operator and method here does the same three things: lift plain numbers into constant
 nodes, compute the forward value with the op's own ``forward`` (see :mod:`autograd.ops`), and
 record ``(op, parents)`` on the result. The chain rule lives in :mod:`autograd.engine`.
+
+Domain errors follow the rule a ``Tensor`` follows (see :mod:`autograd.errors`): an op whose
+result is not finite where its inputs are raises :class:`DomainError` (``log(0)``, ``1 / 0``,
+``exp(1000)``, ``1e200 / 1e-200``); NaN and infinity already in the inputs go through as IEEE
+arithmetic (numpy) says, where Python's ``math`` would raise (``log(-inf)`` is NaN).
+Inside :func:`autograd.detect_anomaly` every op checks its result for NaN and infinity.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
+import reprlib
+import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
+
+import numpy as np
 
 from autograd import ops
-from autograd.engine import CONSTANT, LEAF, Node, mypyc_attr
+from autograd.engine import CONSTANT, LEAF, Node, _mode, check_anomaly, mypyc_attr
 from autograd.errors import DomainError
 from autograd.op import Op
 
@@ -39,11 +50,28 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, numbers.Real) and cls is not bool
 
 
+def _real(x: Any, what: str) -> float:
+    """``x`` as a float, or an error that names the argument ``what`` (``"leaky_relu() slope"``),
+    says what it got and what it takes: ``float()``'s own messages name none of these."""
+    if not _is_number(x):
+        raise TypeError(f"{what} must be a real number (int, float, numpy scalar), "
+                        f"got {type(x).__name__}: {reprlib.repr(x)}")
+    try:
+        return float(x)
+    except OverflowError:
+        # an int's repr may have thousands of digits (and Python refuses to print more than 4300)
+        got = f"about 10**{math.log10(abs(x)):.0f}" if isinstance(x, int) else f"a larger {type(x).__name__}"
+        raise OverflowError(f"{what} must be at most {sys.float_info.max:.4g} in magnitude to fit in a "
+                            f"float, got {got}") from None
+
+
 def _binary(fn: Op, a: Value, b: Value) -> Value:
     try:
         data = fn.forward(a.data, b.data)
     except (ArithmeticError, ValueError) as exc:
-        raise DomainError(fn.name, (a, b), _reason(exc)) from None
+        data = _ieee(fn, (a, b), exc)
+    if (fn.domain and data - data != 0.0) or _mode.anomaly:  # (x - x != 0: x is inf or NaN)
+        _check(fn, (a, b), data)
     return Value(data, _fn=fn, _parents=(a, b))
 
 
@@ -52,9 +80,11 @@ def _unary(fn: Op, a: Value, arg: Any = None) -> Value:
     try:
         data = fn.forward(a.data) if arg is None else fn.forward(a.data, arg)
     except (ArithmeticError, ValueError) as exc:
-        raise DomainError(fn.name, (a,), _reason(exc)) from None
+        data = _ieee(fn, (a,), exc, arg)
     if data.__class__ is not float:  # math.pow & co. may return an int or a complex
         data = float(data)
+    if (fn.domain and data - data != 0.0) or _mode.anomaly:  # (x - x != 0: x is inf or NaN)
+        _check(fn, (a,), data)
     return Value(data, _fn=fn, _parents=(a,), _arg=arg)
 
 
@@ -63,7 +93,35 @@ def _variadic(fn: Op, parents: tuple[Value, ...]) -> Value:
         data = fn.forward(*[p.data for p in parents])
     except (ArithmeticError, ValueError) as exc:
         raise DomainError(fn.name, parents, _reason(exc)) from None
+    if _mode.anomaly:
+        check_anomaly(fn, parents, data)
     return Value(float(data), _fn=fn, _parents=parents)
+
+
+# numpy's twins of the math functions that raise: what IEEE arithmetic gives (see _ieee)
+_IEEE: dict[str, Any] = {"div": np.divide, "pow": np.power, "exp": np.exp, "log": np.log, "sqrt": np.sqrt,
+                         "sin": np.sin, "cos": np.cos}
+
+
+def _ieee(fn: Op, parents: tuple[Value, ...], exc: BaseException, arg: Any = None) -> float:
+    """Where Python's ``math`` raised: a :class:`DomainError` if the inputs are finite (the
+    rule), else the NaN or infinity that IEEE arithmetic gives (``log(-inf)``, ``sin(inf)``,
+    ``inf / 0``), as a Tensor's op gives it: a NaN that is already there goes on."""
+    values = [p.data for p in parents] + ([] if arg is None else [arg])
+    twin = _IEEE.get(fn.name)
+    if twin is None or all(math.isfinite(v) for v in values):
+        raise DomainError(fn.name, parents, _reason(exc)) from None
+    with np.errstate(all="ignore"):
+        return float(twin(*values))
+
+
+def _check(fn: Op, parents: tuple[Value, ...], data: float) -> None:
+    """A domain op's result that is infinite where its inputs are finite overflowed (``math``
+    raises for the rest): a DomainError, as a Tensor's. Inside detect_anomaly: any NaN or inf."""
+    if fn.domain and not math.isfinite(data) and all(math.isfinite(p.data) for p in parents):
+        raise DomainError(fn.name, parents, "the result overflows a float")
+    if _mode.anomaly:
+        check_anomaly(fn, parents, data)
 
 
 def _reason(exc: BaseException) -> str:
@@ -87,15 +145,23 @@ class Value(Node):
     ``data`` is a float, ``grad`` the accumulated derivative (0.0 until ``backward``), ``op``
     and ``parents`` the record of the op that made it. ``==`` is identity (Values are graph
     nodes and may be dict keys); ``<``, ``>`` and friends compare ``data``.
+
+    ``Value(data, name=None)``: ``data`` a real number (int, float, numpy scalar, Fraction),
+    ``name`` a ``str`` shown in errors, traces and pictures; ``label=`` (micrograd's spelling)
+    is accepted for it.
     """
 
     __slots__ = ()
+    # numpy arrays on the left of an operator defer to our reflected methods, which refuse them
+    # as ``Value(2) * array`` does (not an object array of Values, which nothing here expects)
+    __array_ufunc__: ClassVar[None] = None
 
     def __init__(
         self,
         data: Number,
-        name: str | None = None,
+        name: Any = None,  # not ``str | None``: the compiled build would word the error itself
         *,
+        label: Any = None,
         _fn: Op = LEAF,
         _parents: tuple[Node, ...] = (),
         _arg: Any = None,
@@ -105,11 +171,16 @@ class Value(Node):
             return
         if isinstance(data, Value):
             raise TypeError("Value() takes a number; this is already a Value (use .data)")
-        if not _is_number(data):
-            raise TypeError(f"Value() takes a real number, got {type(data).__name__}: {data!r}")
+        value = _real(data, "Value() data")
+        argument = "name"
+        if label is not None:  # micrograd's Value(2.0, label="x")
+            if name is not None:
+                raise TypeError(f"Value() takes name= or label= (the same thing), not both: "
+                                f"got name={name!r}, label={label!r}")
+            name, argument = label, "label"
         if name is not None and not isinstance(name, str):
-            raise TypeError(f"Value name must be a str, got {type(name).__name__}")
-        Node.__init__(self, float(data), 0.0, name=name)
+            raise TypeError(f"Value() {argument} must be a str or None, got {type(name).__name__}: {name!r}")
+        Node.__init__(self, value, 0.0, name=name)
 
     def __repr__(self) -> str:
         name = f"{self.name}=" if self.name else ""
@@ -212,11 +283,11 @@ class Value(Node):
 
     def leaky_relu(self, slope: Number = 0.01) -> Value:
         """``x`` for ``x > 0``, else ``slope * x``."""
-        return _unary(ops.LEAKY_RELU, self, float(slope))
+        return _unary(ops.LEAKY_RELU, self, _real(slope, "leaky_relu() slope"))
 
     def elu(self, alpha: Number = 1.0) -> Value:
         """``x`` for ``x > 0``, else ``alpha (e^x - 1)``."""
-        return _unary(ops.ELU, self, float(alpha))
+        return _unary(ops.ELU, self, _real(alpha, "elu() alpha"))
 
     def abs(self) -> Value:
         """``|x|``; derivative ``sign(x)`` (0 at 0)."""
@@ -243,10 +314,23 @@ def _grad_repr(g: Any) -> str:
 
 
 def _values(xs: Iterable[Operand], op: str) -> tuple[Value, ...]:
-    out = tuple(x if isinstance(x, Value) else _lift(x, op) for x in xs)
+    """The operands of the n-ary op ``op`` as nodes (numbers become constants)."""
+    try:
+        items = iter(xs)
+    except TypeError:  # iter()'s own message names neither the function nor what it takes
+        raise TypeError(f"{op}() takes an iterable of Values and real numbers, "
+                        f"got {type(xs).__name__}: {reprlib.repr(xs)}") from None
+    out = tuple(x if isinstance(x, Value) else _constant(x, op) for x in items)
     if not out:
         raise ValueError(f"{op}() needs at least one value")
     return out
+
+
+def _constant(x: Any, op: str) -> Value:
+    """A constant node for a number among the operands of ``op``."""
+    if not _is_number(x):
+        raise TypeError(f"{op}() takes Values and real numbers, got {type(x).__name__}: {reprlib.repr(x)}")
+    return Value(_real(x, f"a number given to {op}()"), _fn=CONSTANT)
 
 
 def sum_(values: Iterable[Operand]) -> Value:
@@ -259,15 +343,16 @@ def max_(*values: Operand | Iterable[Operand]) -> Value:
 
     Its gradient goes to the first input that attains the maximum (a subgradient at ties).
     """
-    return _variadic(ops.MAX, _values(_flatten(values), "max"))
+    return _variadic(ops.MAX, _values(_flatten(values), "max_"))
 
 
 def min_(*values: Operand | Iterable[Operand]) -> Value:
     """The smallest of the values, as one node; gradient to the first minimum."""
-    return _variadic(ops.MIN, _values(_flatten(values), "min"))
+    return _variadic(ops.MIN, _values(_flatten(values), "min_"))
 
 
-def _flatten(values: tuple[Any, ...]) -> Iterable[Any]:
+def _flatten(values: tuple[Any, ...]) -> Any:
+    """``max_(a, b)`` or ``max_([a, b])``: the operands (``_values`` checks they are iterable)."""
     if len(values) == 1 and not isinstance(values[0], (Value, numbers.Real)):
-        return tuple(values[0])
+        return values[0]
     return values

@@ -80,8 +80,11 @@ ACTIVATIONS: dict[str, Callable[[Any], Any]] = {
 """The activation functions by name, as modules accept them in ``activation=``."""
 
 
-def get(activation: str | Callable[[Any], Any] | None) -> Callable[[Any], Any]:
-    """An activation from its name (``"tanh"``), a callable, or ``None`` (identity)."""
+def get(activation: str | Callable[[Any], Any] | None, argument: str = "activation") -> Callable[[Any], Any]:
+    """An activation from its name (``"tanh"``), a callable, or ``None`` (identity).
+
+    ``argument`` is the parameter the caller took it as, for the error (``"output_activation"``).
+    """
     if activation is None:
         return identity
     if callable(activation):
@@ -90,7 +93,8 @@ def get(activation: str | Callable[[Any], Any] | None) -> Callable[[Any], Any]:
         return ACTIVATIONS[activation]
     except (KeyError, TypeError):
         raise ValueError(
-            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+            f"unknown activation {activation!r} for {argument}; choose one of {', '.join(ACTIVATIONS)}, "
+            "a callable, or None (linear)"
         ) from None
 
 

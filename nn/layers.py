@@ -108,13 +108,14 @@ class Dropout(Module):
     divide the survivors by ``keep_prob = 1 - p``, so the expected activation is unchanged and
     nothing needs rescaling at test time. In eval mode it passes the input through.
 
-    Works on ``Tensor`` s and on lists of ``Value`` s. ``seed`` fixes the masks.
+    ``p = 1`` zeroes every unit, as PyTorch's does. Works on ``Tensor`` s and on lists of
+    ``Value`` s. ``seed`` fixes the masks.
     """
 
     def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
         super().__init__()
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ValueError(f"dropout probability p must be in [0, 1), got {p!r}")
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+            raise ValueError(f"Dropout p (the probability of zeroing a unit) must be a number in [0, 1], got {p!r}")
         self.p = float(p)
         self.keep_prob = 1.0 - self.p
         self._rng = init.rng(seed)
@@ -135,6 +136,8 @@ class Dropout(Module):
 
     def _draw(self, shape: tuple[int, ...]) -> np.ndarray:
         """``keep / keep_prob``: 0 for a dropped unit, ``1 / keep_prob`` for a kept one."""
+        if self.keep_prob == 0.0:  # p = 1 drops every unit (as PyTorch's does); no 0 / 0
+            return np.zeros(shape)
         keep = self._rng.random(shape) < self.keep_prob
         return np.asarray(keep / self.keep_prob, dtype=float)
 

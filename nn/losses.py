@@ -78,6 +78,22 @@ def _flatten_values(pred: Any) -> list[Value]:
     raise TypeError(f"expected a Tensor, a Value or a list of Values, got {type(pred).__name__}")
 
 
+def _check_unit_interval(x: Any, argument: str, accepted: str, loss: str) -> None:
+    """Refuse entries outside [0, 1]: as probabilities or targets they give a finite but
+    meaningless loss (a prediction of 1.5 with target 1 costs log(1/1.5) < 0), not an error."""
+    a = np.asarray(x, dtype=float)
+    outside = np.flatnonzero((a < 0.0) | (a > 1.0))
+    if outside.size:
+        k = int(outside[0])
+        raise ValueError(f"{loss}: {argument} must lie in [0, 1] ({accepted}), got {a.flat[k]:g} "
+                         f"at entry {k}" + (f" and {outside.size - 1} more" if outside.size > 1 else ""))
+
+
+_SIGMOID_OUTPUTS = "probabilities, as sigmoid gives; for raw scores use binary_cross_entropy_with_logits"
+_SOFTMAX_OUTPUTS = "probabilities, as softmax gives; for raw scores use cross_entropy_with_logits"
+_SOFT_LABELS = "labels 0 and 1, or soft labels between"
+
+
 def _mean(terms: list[Value], n: int) -> Value:
     return sum_(terms) * (1.0 / n)
 
@@ -94,12 +110,17 @@ def binary_cross_entropy(pred: Any, target: Any) -> Any:
     """``mean(-y log(y_hat) - (1 - y) log(1 - y_hat))`` for probabilities ``y_hat`` (sigmoid outputs).
 
     A probability of exactly 0 or 1 on the wrong side is an infinite loss (``Value`` raises a
-    ``DomainError``); :func:`binary_cross_entropy_with_logits` avoids that.
+    ``DomainError``); :func:`binary_cross_entropy_with_logits` avoids that. Predictions or
+    targets outside [0, 1] are a ``ValueError`` (they would give a meaningless, even negative, loss).
     """
     if _is_tensor(pred):
         t = _match(pred, target, "binary_cross_entropy")
+        _check_unit_interval(pred.data, "pred", _SIGMOID_OUTPUTS, "binary_cross_entropy")
+        _check_unit_interval(t, "target", _SOFT_LABELS, "binary_cross_entropy")
         return -(pred.log() * t + (1.0 - pred).log() * (1.0 - t)).mean()
     preds, targets = _pairs(pred, target, "binary_cross_entropy")
+    _check_unit_interval([p.data for p in preds], "pred", _SIGMOID_OUTPUTS, "binary_cross_entropy")
+    _check_unit_interval(targets, "target", _SOFT_LABELS, "binary_cross_entropy")
     terms = []
     for p, yk in zip(preds, targets):
         # Skip a term whose coefficient is 0, so a confident right answer costs log(1) = 0.
@@ -118,8 +139,10 @@ def binary_cross_entropy_with_logits(logits: Any, target: Any) -> Any:
     """
     if _is_tensor(logits):
         t = _match(logits, target, "binary_cross_entropy_with_logits")
+        _check_unit_interval(t, "target", _SOFT_LABELS, "binary_cross_entropy_with_logits")
         return (logits.relu() - logits * t + ((-logits.abs()).exp() + 1.0).log()).mean()
     zs, targets = _pairs(logits, target, "binary_cross_entropy_with_logits")
+    _check_unit_interval(targets, "target", _SOFT_LABELS, "binary_cross_entropy_with_logits")
     return _mean([z.relu() - z * t + ((-z.abs()).exp() + 1.0).log() for z, t in zip(zs, targets)], len(zs))
 
 
@@ -155,15 +178,20 @@ def _rows(pred: Any, loss: str) -> list[list[Value]]:
 
 
 def cross_entropy(probs: Any, target: Any) -> Any:
-    """Categorical cross-entropy from probabilities: ``mean(-sum_c y_c log(y_hat_c))``."""
+    """Categorical cross-entropy from probabilities: ``mean(-sum_c y_c log(y_hat_c))``.
+
+    Probabilities outside [0, 1] are a ``ValueError``: for scores use :func:`cross_entropy_with_logits`.
+    """
     if _is_tensor(probs):
         if probs.data.ndim != 2:
             raise ValueError(f"cross_entropy takes probabilities of shape (m, C), got {probs.data.shape}")
         m, c = probs.data.shape
         t = _class_targets(target, m, c, "cross_entropy").astype(probs.data.dtype)
+        _check_unit_interval(probs.data, "probs", _SOFTMAX_OUTPUTS, "cross_entropy")
         return -(probs.log() * t).sum() * (1.0 / m)
     rows = _rows(probs, "cross_entropy")
     t = _class_targets(target, len(rows), len(rows[0]), "cross_entropy")
+    _check_unit_interval([[p.data for p in row] for row in rows], "probs", _SOFTMAX_OUTPUTS, "cross_entropy")
     terms = [-tc * p.log() for row, trow in zip(rows, t) for p, tc in zip(row, trow) if tc != 0.0]
     return sum_(terms) * (1.0 / len(rows))
 

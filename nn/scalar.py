@@ -11,7 +11,7 @@ result per example.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -163,9 +163,15 @@ class MLP(Module):
         seed: Seed = None,
     ) -> None:
         super().__init__()
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Iterable):
+            raise TypeError(f"MLP nouts takes a list of layer sizes such as [16, 16, 1], "
+                            f"got {type(nouts).__name__}: {nouts!r}")
         nouts = list(nouts)
         if not nouts:
             raise ValueError("an MLP needs at least one layer size in nouts")
+        # checked here, not only by the layers that use them: a one-layer MLP has no hidden layer
+        activations.get(activation, "activation")
+        activations.get(output_activation, "output_activation")
         generator = _generator(seed)  # one stream for all layers: one seed fixes the net
         sizes = [nin] + nouts
         self.nin = nin

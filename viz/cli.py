@@ -13,15 +13,17 @@ The source is an expression or a file in the graph DSL (:mod:`autograd.dsl`); ``
 takes a built-in example instead. The output format follows ``-o``'s extension (``.svg``,
 ``.png``, ``.jpg``, ``.pdf``, ``.dot``/``.gv`` for the DOT source, ``.html`` for the step-through
 page, ``.txt`` for the derivation); without ``-o`` the DOT source (or, with ``--steps``, the
-derivation) is printed. PDF needs a system Graphviz (``dot`` on ``PATH``): ``graphviz-pure``
-does not write it, and ``-o graph.pdf`` then fails with a message that points to SVG. Bad input
-prints one clear message and exits with status 2; a rendering problem exits with status 1.
+derivation; with ``--format svg``, the SVG) is printed. PDF needs a system Graphviz (``dot`` on
+``PATH``): ``graphviz-pure`` does not write it, and ``-o graph.pdf`` then fails with a message
+that points to SVG. Bad input prints one clear message and exits with status 2; a rendering
+problem exits with status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,6 +79,11 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+# One word ending in an extension (``model.cr``, ``dir/net.txt``) with no ``=``: every program
+# has a ``name = ...`` statement, so this can only be meant as a file.
+_FILE_NAME = re.compile(r"[^\s=]*\.[A-Za-z]\w*")
+
+
 def _read_source(source: str) -> str:
     path = Path(source)
     if "\n" not in source and len(source) < 4096 and path.suffix and path.is_file():
@@ -84,6 +91,9 @@ def _read_source(source: str) -> str:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise CLIError(f"cannot read {source}: {exc}") from None
+    if _FILE_NAME.fullmatch(source):
+        raise CLIError(f"no such file: {source!r} (the source is a DSL file or a program such as "
+                       "'y = (x**2 + 1)**3')")
     return source
 
 
@@ -96,6 +106,10 @@ def _from_dsl(text: str, at: list[str]) -> Node:
         program = dsl.parse(text)
         values = dsl.parse_bindings(" ".join(at)) if at else {}
         results = program(**values)
+    except dsl.MissingInputError as exc:  # the library's hint says program(x=1.0)
+        example = " ".join(f"--at {name}=1.0" for name in exc.names)
+        raise CLIError(str(exc.with_hint(f"give {'them' if len(exc.names) > 1 else 'it'} a value: {example}"))
+                       ) from None
     except dsl.DSLError as exc:
         raise CLIError(str(exc)) from None
     root = getattr(program, "root", None)
@@ -148,6 +162,9 @@ def _format(args: argparse.Namespace) -> str:
 def run(args: argparse.Namespace) -> str | None:
     """Do what the arguments say; returns text to print (or None when a file was written)."""
     fmt = _format(args)
+    if not args.output and fmt in ("png", "pdf", "jpeg"):  # bytes are not for the terminal
+        raise CLIError(f"--format {fmt} writes a picture file: give -o FILE.{'jpg' if fmt == 'jpeg' else fmt} "
+                       "(without -o, --format svg or dot prints the picture's text)")
     if not 1 <= args.precision <= 17:
         raise CLIError(f"--precision must be from 1 to 17, got {args.precision}")
     if args.collapse and args.model != "mlp":
@@ -186,7 +203,7 @@ def run(args: argparse.Namespace) -> str | None:
                        f"browser with --explore -o page.html, or raise the limit with --max-nodes {exc.count}"
                        ) from None
     if not args.output:
-        return str(graph.source)
+        return render_source(graph.source, fmt).decode("utf-8")  # dot (the source) or svg
     write_atomic(args.output, render_source(graph.source, fmt))
     return None
 

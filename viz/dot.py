@@ -266,9 +266,15 @@ def _run(renderer: Renderer, source: str, fmt: str, engine: str, extra: list[str
     with _patience(renderer, source):
         proc = subprocess.run(cmd, input=source.encode("utf-8"), capture_output=True, check=False)
     if proc.returncode != 0 or not proc.stdout:
-        message = proc.stderr.decode("utf-8", "replace").strip() or f"exit status {proc.returncode}"
-        raise RenderError(f"{renderer.kind} failed to render {fmt}: {message}", source)
+        raise _failed(renderer, fmt, proc.stderr, proc.returncode, source)
     return proc.stdout
+
+
+def _failed(renderer: Renderer, fmt: str, stderr: Any, returncode: int, source: str) -> RenderError:
+    """The renderer's own complaint (for a format it lacks: the formats it has), as a RenderError."""
+    text = stderr.decode("utf-8", "replace") if isinstance(stderr, bytes) else str(stderr or "")
+    return RenderError(f"{renderer.kind} failed to render {fmt}: {text.strip() or f'exit status {returncode}'}",
+                       source)
 
 
 @contextlib.contextmanager
@@ -295,7 +301,10 @@ class Graph(graphviz.Digraph):
     def pipe(self, format: str | None = None, *args: Any, **kwargs: Any) -> Any:  # noqa: A002
         with _dot_binary(self.source) as renderer:
             renderer.check(format or self.format, self.source)
-            return super().pipe(format, *args, **kwargs)
+            try:
+                return super().pipe(format, *args, **kwargs)
+            except graphviz.CalledProcessError as exc:
+                raise _failed(renderer, format or self.format, exc.stderr, exc.returncode, self.source) from None
 
     def render(self, filename: Any = None, directory: Any = None, **kwargs: Any) -> Any:
         outfile = kwargs.get("outfile")
@@ -303,7 +312,14 @@ class Graph(graphviz.Digraph):
         fmt = kwargs.get("format") or (Path(outfile).suffix.lstrip(".") if outfile else "") or self.format
         with _dot_binary(self.source) as renderer:
             renderer.check(fmt, self.source)
-            return super().render(filename, directory=directory, **kwargs)
+            try:
+                return super().render(filename, directory=directory, **kwargs)
+            except graphviz.CalledProcessError as exc:
+                # graphviz saved the DOT source before running the renderer: a failed render
+                # (such as a format the renderer lacks) should leave no file behind
+                with contextlib.suppress(OSError):
+                    os.remove(self.filepath)
+                raise _failed(renderer, fmt, exc.stderr, exc.returncode, self.source) from None
 
     def svg(self) -> str:
         """The rendered SVG document as text."""

@@ -46,6 +46,7 @@ import numpy as np
 from autograd.engine import Node
 from autograd.files import write_atomic
 from viz import clusters, labels
+from viz.frame import iframe
 from viz.render import COLOURS, Options, Scene
 
 __all__ = ["explore", "Explorer", "FANOUT", "CHAIN_MIN", "VIZJS_VERSION", "VIZJS_SHA256", "CSP"]
@@ -368,11 +369,7 @@ class Explorer:
         return write_atomic(path, self.html())
 
     def _repr_html_(self) -> str:
-        # A notebook cannot take a whole page (its own <html>, CSP and scripts) into its DOM: the
-        # page goes into a sandboxed frame, as an attribute, so it is escaped for one.
-        page = html.escape(self.html(), quote=True)
-        return (f'<iframe srcdoc="{page}" sandbox="allow-scripts" title="{html.escape(self.title, quote=True)}" '
-                'style="width:100%;height:720px;border:1px solid #e5e7eb;border-radius:6px"></iframe>')
+        return iframe(self.html(), self.title, height=720)  # a whole page: in a sandboxed frame
 
 
 @cache

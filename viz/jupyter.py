@@ -3,15 +3,21 @@
 ``autograd`` never imports ``viz`` (the engine stays free of drawing code), so graph nodes
 cannot carry ``_repr_svg_`` themselves. Instead, importing ``viz`` inside IPython registers an
 SVG formatter for :class:`autograd.engine.Node`: a ``Value`` or ``Tensor`` at the end of a cell
-shows its graph, data and gradients (the ``"both"`` view). The drawing objects display on
-their own: :class:`viz.dot.Graph` through ``graphviz``'s ``_repr_mimebundle_`` and
-``_repr_svg_``, a :class:`viz.steps.Trace` as its text table (``_repr_html_``).
+shows its graph, data and gradients (the ``"both"`` view). A ``Tensor`` of more than one
+element has no ``d root / d root`` of 1 to start the backward pass from, and a seed of ones
+would show the gradients of its sum, not its own: it shows the forward view (data only).
+Display never raises: a node that cannot be drawn (too big, no renderer) shows as text. The
+drawing objects display on their own: :class:`viz.dot.Graph` through ``graphviz``'s
+``_repr_mimebundle_`` and ``_repr_svg_``, a :class:`viz.steps.Trace` as its text table
+(``_repr_html_``).
 """
 
 from __future__ import annotations
 
 import sys
 from typing import Any
+
+import numpy as np
 
 from autograd.engine import Node, topological_order
 
@@ -25,9 +31,13 @@ def node_svg(node: Node) -> str | None:
     """The SVG shown for a graph node in a notebook (``None`` -> IPython falls back to text)."""
     from viz.render import draw
 
-    if len(topological_order(node)) > MAX_INLINE_NODES:
+    try:
+        if len(topological_order(node)) > MAX_INLINE_NODES:
+            return None
+        scalar = np.size(node.data) == 1
+        return draw(node, view="both" if scalar else "forward").svg()
+    except Exception:  # anything: IPython would print its traceback in place of the output
         return None
-    return draw(node, view="both").svg()
 
 
 def register(shell: Any = None) -> bool:

@@ -30,7 +30,7 @@ from viz.labels import html
 from viz.render import NODE_FONT, grad_cell_alone
 from viz.steps import Trace
 
-__all__ = ["write_player", "player_html"]
+__all__ = ["write_player", "player_page", "player_html"]
 
 _PROLOGUE = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
 _ID = re.compile(r'\b(id|href|xlink:href)="(#?)([^"]*)"')
@@ -293,6 +293,11 @@ def write_player(trace: Trace, path: str | os.PathLike[str], title: str | None =
     ``hide_constants``, ``legend``); without ``rankdir`` (or with ``None``) the direction that
     draws the picture bigger is taken. Raises ``ValueError`` for traces longer than ``max_steps``.
     """
+    return write_atomic(path, player_page(trace, title, max_steps, **frame_options))
+
+
+def player_page(trace: Trace, title: str | None = None, max_steps: int = MAX_STEPS, **frame_options: Any) -> str:
+    """The step-through page of ``trace`` as text (the arguments are those of :func:`write_player`)."""
     if len(trace) > max_steps:
         raise ValueError(f"the backward pass has {len(trace)} steps, more than a step-through page "
                          f"shows ({max_steps}); draw it with viz.draw() or step through a smaller graph")
@@ -300,9 +305,8 @@ def write_player(trace: Trace, path: str | os.PathLike[str], title: str | None =
     r = trace.names[trace.root]
     summaries = ([f"start: d{r}/d{r} = seed"] + [f"{s.index}. {s.expression}" for s in trace.steps]
                  + ["summary: gradients of the inputs"])
-    page = player_html(svgs, trace.explanations(summary=True), summaries,
+    return player_html(svgs, trace.explanations(summary=True), summaries,
                        title or f"Backpropagation of {r}, step by step", trace.header(), summary=True)
-    return write_atomic(path, page)
 
 
 def frame_svgs(trace: Trace, rankdir: str | None = None, **frame_options: Any) -> list[str]:

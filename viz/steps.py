@@ -103,7 +103,8 @@ class Trace:
 
     ``len(trace)`` steps, ``trace[i]`` a :class:`Step`, ``trace.grads`` the engine's final
     gradients ``d root / d node``; ``print(trace)`` shows the derivation, :meth:`frames` one
-    picture per step and :meth:`write_player` a self-contained HTML page that plays them.
+    picture per step and :meth:`write_player` a self-contained HTML page that plays them (which is
+    also what a notebook shows for a trace at the end of a cell).
     """
 
     def __init__(self, root: Node, steps: Sequence[Step], grads: dict[Node, Any], scene: Scene,
@@ -164,7 +165,14 @@ class Trace:
         return list(seen)
 
     def _repr_html_(self) -> str:
-        return f"<pre>{labels.html(self.table()).replace('<BR/>', chr(10))}</pre>"
+        """In a notebook: the step-by-step player (:meth:`write_player`'s page) in a sandboxed frame;
+        the text table for a pass longer than the player shows (:data:`viz.player.MAX_STEPS`)."""
+        from viz.frame import iframe
+        from viz.player import MAX_STEPS, player_page
+
+        if len(self) > MAX_STEPS:
+            return f"<pre>{labels.html(self.table()).replace('<BR/>', chr(10))}</pre>"
+        return iframe(player_page(self), f"Backpropagation of {self.names[self.root]}, step by step", height=640)
 
     def chain(self, node: Node, precision: int | None = None) -> str:
         """``dL/dw1 = dL/dy * dy/dz * dz/dw1 = 1.0 * 2.0 * 3.0 = 6.0``: the gradient of one node
@@ -303,6 +311,8 @@ def steps(root: Node, seed: Any = None, *, model: Any = None, precision: int = 4
 
     Nothing is written to any node's ``.grad``: the trace holds the gradients (``trace.grads``).
     """
+    if not isinstance(root, Node):  # before Scene, whose message speaks of draw()
+        raise TypeError(f"steps() takes a graph node (a Value or Tensor) as root, got {type(root).__name__}")
     scene = Scene(root, model=model, seed=seed)
     names = scene.names
     uses = _uses(scene.order)

@@ -30,7 +30,8 @@ a name read before it is assigned is an input, so assigning it later is a cycle;
 bare, optionally negative number) declares an input with a default, which must be read somewhere
 ("unused input" otherwise); literal numbers must be finite (``1e999`` is an error; ``2 * 3`` is
 not folded: the engine computes it, with constant nodes, like everything else). Checked at
-call time, again before any node exists: missing inputs (pointed at their first use), unknown
+call time, again before any node exists: missing inputs (pointed at their first use; a
+:class:`MissingInputError` that lists them, for a caller to word its own hint), unknown
 names, values that are not finite numbers or arrays. Errors while building (``log`` of 0, an
 overflowing ``exp``) are ``DSLError``s pointed at the operation, with the engine's
 ``DomainError`` as ``__cause__``. ``parse`` of something that is not a ``str`` is a ``DSLError``
@@ -43,11 +44,12 @@ import math
 import re
 from collections.abc import Iterable
 
-from autograd.dsl.errors import DSLError
+from autograd.dsl.errors import DSLError, MissingInputError
 from autograd.dsl.program import Program, format_expr
 from autograd.dsl.syntax import FUNCTIONS, MAX_DEPTH, MAX_SOURCE, tokenize
 
-__all__ = ["parse", "parse_bindings", "Program", "DSLError", "FUNCTIONS", "MAX_DEPTH", "MAX_SOURCE", "format_expr"]
+__all__ = ["parse", "parse_bindings", "Program", "DSLError", "MissingInputError", "FUNCTIONS", "MAX_DEPTH",
+           "MAX_SOURCE", "format_expr"]
 
 
 def parse(text: str) -> Program:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 _CONTEXT = 60  # characters shown on each side of the caret
 
 
@@ -10,15 +12,19 @@ class DSLError(ValueError):
 
     Attributes:
         line, column: where (1-based; 0 when the error is not about one place in the text).
+        width: how many characters the caret underlines.
         hint: what to do about it ("" when there is nothing useful to add).
         reason: the one-line description, without the location and the caret.
+        source: the program text the error points into ("" when none).
     """
 
     def __init__(self, reason: str, source: str = "", line: int = 0, column: int = 0, width: int = 1,
                  hint: str = "") -> None:
         self.reason = reason
+        self.source = source
         self.line = line
         self.column = column
+        self.width = width
         self.hint = hint
         parts = [f"line {line}, column {column}: {reason}" if line else reason]
         if line and source:
@@ -36,3 +42,24 @@ class DSLError(ValueError):
         if hint:
             parts.append(f"hint: {hint}")
         super().__init__("\n".join(parts))
+
+    def with_hint(self, hint: str) -> DSLError:
+        """The same error pointed at the same place, with another hint (a caller's own words:
+        the command line's ``--at x=1`` where the library's hint says ``program(x=1)``)."""
+        return DSLError(self.reason, self.source, self.line, self.column, self.width, hint)
+
+
+class MissingInputError(DSLError):
+    """A program was called without a value for some of its inputs.
+
+    Attributes:
+        names: the inputs without a value, in the program's order.
+    """
+
+    def __init__(self, names: Sequence[str], source: str = "", line: int = 0, column: int = 0,
+                 width: int = 1) -> None:
+        self.names = tuple(names)
+        listed = ", ".join(map(repr, self.names))
+        plural = len(self.names) > 1
+        super().__init__(f"missing value for input{'s' * plural} {listed}", source, line, column, width,
+                         f"pass {'them' if plural else 'it'}, e.g. program({self.names[0]}=1.0)")

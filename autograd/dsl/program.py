@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.dsl.errors import DSLError
+from autograd.dsl.errors import DSLError, MissingInputError
 from autograd.dsl.syntax import (
     PARAMETER_FUNCTIONS,
     Binary,
@@ -95,8 +95,7 @@ class Program:
         self._assigned = assigned
 
     def _error(self, where: Any, reason: str, hint: str = "") -> DSLError:
-        width = len(getattr(where, "target", getattr(where, "id", ""))) or 1
-        return DSLError(reason, self.source, where.line, where.column, width, hint)
+        return DSLError(reason, self.source, where.line, where.column, _width(where), hint)
 
     # -- evaluation ----------------------------------------------------------------------------
     def __call__(self, values: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, Any]:
@@ -119,9 +118,8 @@ class Program:
                 raise self._unknown(k)
         missing = [k for k in self.inputs if k not in given and k not in self.defaults]
         if missing:
-            listed = ", ".join(map(repr, missing))
-            raise self._error(self._where[missing[0]], f"missing value for input{'s' * (len(missing) > 1)} {listed}",
-                              f"pass {'them' if len(missing) > 1 else 'it'}, e.g. program({missing[0]}=1.0)")
+            first = self._where[missing[0]]
+            raise MissingInputError(missing, self.source, first.line, first.column, _width(first))
         raw = {name: given[name] if name in given else self.defaults[name] for name in self.inputs}
         tensor = any(_is_array(v) for v in raw.values())
         for name, v in raw.items():
@@ -216,6 +214,11 @@ class Program:
 
     def __repr__(self) -> str:
         return f"Program(inputs={self.inputs}, outputs={self.outputs})"
+
+
+def _width(where: Any) -> int:
+    """How many characters a caret under a statement's target or a name underlines."""
+    return len(getattr(where, "target", getattr(where, "id", ""))) or 1
 
 
 def _is_literal(e: Expr) -> bool:

@@ -1,4 +1,5 @@
-"""Hypothesis strategies for random expression graphs over the whole scalar op set.
+"""Hypothesis strategies for random expression graphs over the whole scalar op set, and for
+random Tensor graphs (:func:`tensor_graphs`) over every tensor op.
 
 ``expressions()`` draws an :class:`Expr`, a small expression tree that can be evaluated on
 ``Value``s (:meth:`Expr.evaluate`), turned into sympy (:meth:`Expr.to_sympy`) or written as
@@ -14,19 +15,28 @@ Use them in your own tests::
 
     @given(expressions(), points())
     def test_my_property(expr, env): ...
+
+    @given(tensor_graphs())
+    def test_tensor_property(graph):
+        out, leaves = graph.evaluate(CHAINRULE)   # or the same ops in another library
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
+from autograd.functional import log_softmax, softmax
+from autograd.tensor import Tensor, concatenate, stack
 from autograd.value import Value, max_, min_, sum_
 
-__all__ = ["Expr", "expressions", "points", "UNARY", "BINARY", "VARIADIC"]
+__all__ = ["Expr", "expressions", "points", "UNARY", "BINARY", "VARIADIC", "TensorGraph", "Step", "tensor_graphs",
+           "CHAINRULE", "TENSOR_UNARY"]
 
 UNARY = ("neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu", "elu", "abs",
          "pow")
@@ -208,3 +218,225 @@ def points(
     return st.fixed_dictionaries(
         {v: st.floats(low, high, allow_nan=False, allow_infinity=False) for v in variables}
     )
+
+
+# -- random Tensor graphs ---------------------------------------------------------------------
+
+TENSOR_UNARY = ("neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "leaky_relu", "elu",
+                "pow", "pow_neg")
+"""The elementwise ops :func:`tensor_graphs` draws (``log``, ``sqrt``, ``pow_neg``, ``exp`` guarded, see
+:meth:`TensorGraph.evaluate`)."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One node of a :class:`TensorGraph`: ``op`` applied to the earlier nodes ``inputs`` with ``arg``
+    (an axis, a shape, an index, a constant...); ``op == "leaf"`` is the input ``arg``."""
+
+    op: str
+    inputs: tuple[int, ...] = ()
+    arg: Any = None
+
+
+@dataclass(frozen=True)
+class TensorGraph:
+    """A random graph of tensor ops: input arrays, steps over them, and the weights that make its
+    last node a scalar (``sum(last * weights)``), written once and run in any library."""
+
+    leaves: tuple[np.ndarray, ...]
+    steps: tuple[Step, ...]
+    weights: np.ndarray
+
+    def evaluate(self, ops: Mapping[str, Callable[..., Any]]) -> tuple[Any, list[Any]]:
+        """The scalar output and the input nodes, built with ``ops`` (:data:`CHAINRULE`, or the
+        same names in another library: ``leaf`` makes an input node from an array, the others
+        are the ops, numpy's spelling of axes and indexes). Ops with a restricted domain are
+        guarded here, in the same way for every library: ``log(x*x + c)``, ``x / (y*y + c)``..."""
+        leaves = [ops["leaf"](a) for a in self.leaves]
+        nodes: list[Any] = []
+        for step in self.steps:
+            x = [nodes[i] for i in step.inputs]
+            op, arg = step.op, step.arg
+            if op == "leaf":
+                nodes.append(leaves[arg])
+            elif op in ("log", "sqrt"):  # a positive argument
+                nodes.append(ops[op](ops["add"](ops["mul"](x[0], x[0]), arg)))
+            elif op == "exp":  # no overflow along a chain of exps
+                nodes.append(ops["exp"](ops["tanh"](x[0])))
+            elif op == "pow_neg":
+                c, p = arg
+                nodes.append(ops["pow"](ops["add"](ops["mul"](x[0], x[0]), c), p))
+            elif op == "div":
+                nodes.append(ops["div"](x[0], ops["add"](ops["mul"](x[1], x[1]), arg)))
+            elif op == "pow_tensor":  # a positive base, an exponent in (-1, 1)
+                nodes.append(ops["pow_tensor"](ops["add"](ops["mul"](x[0], x[0]), arg), ops["tanh"](x[1])))
+            elif op in ("concatenate", "stack"):
+                nodes.append(ops[op](x, arg))
+            elif op in _NO_ARG:  # (an index may be None: None is no "no argument")
+                nodes.append(ops[op](*x))
+            else:
+                nodes.append(ops[op](*x, arg))
+        out = ops["sum"](ops["mul"](nodes[-1], ops["const"](self.weights)), (None, False))
+        return out, leaves
+
+
+_NO_ARG = frozenset({"neg", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "add", "sub", "mul", "matmul"})
+
+
+def _reduce(name: str) -> Callable[[Tensor, tuple[Any, bool]], Tensor]:
+    return lambda x, arg: getattr(x, name)(axis=arg[0], keepdims=arg[1])
+
+
+CHAINRULE: dict[str, Callable[..., Any]] = {
+    "leaf": Tensor, "const": lambda a: a,
+    "neg": lambda x: -x, "exp": lambda x: x.exp(), "log": lambda x: x.log(), "sqrt": lambda x: x.sqrt(),
+    "sin": lambda x: x.sin(), "cos": lambda x: x.cos(), "tanh": lambda x: x.tanh(), "sigmoid": lambda x: x.sigmoid(),
+    "relu": lambda x: x.relu(), "abs": lambda x: abs(x), "leaky_relu": lambda x, s: x.leaky_relu(s),
+    "elu": lambda x, a: x.elu(a), "pow": lambda x, p: x**p, "pow_tensor": lambda x, y: x**y,
+    "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y, "div": lambda x, y: x / y,
+    "matmul": lambda x, y: x @ y, "sum": _reduce("sum"), "mean": _reduce("mean"), "max": _reduce("max"),
+    "reshape": lambda x, shape: x.reshape(shape), "transpose": lambda x, axes: x.transpose(axes),
+    "getitem": lambda x, index: x[index], "concatenate": concatenate, "stack": stack,
+    "softmax": softmax, "log_softmax": log_softmax,
+}
+"""chainrule's ops under the names :meth:`TensorGraph.evaluate` calls."""
+
+_dims = st.integers(1, 3)
+
+
+def _broadcast_partner(draw: Any, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """A shape that broadcasts with ``shape``: some leading axes dropped or one added, some set to 1."""
+    drop = draw(st.integers(0, len(shape)))
+    partner = [1 if draw(st.booleans()) else n for n in shape[drop:]]
+    if not drop and draw(st.integers(0, 4)) == 0:
+        partner.insert(0, draw(_dims))
+    return tuple(partner)
+
+
+def _axis_arg(draw: Any, ndim: int) -> Any:
+    """A reduction's axis as numpy takes it: None, one axis or a tuple, negative ones included."""
+    if ndim == 0:
+        return draw(st.sampled_from([None, 0, -1]))
+    kind = draw(st.integers(0, 2))
+    if kind == 0:
+        return None
+    axes = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
+    signed = tuple(a - ndim if draw(st.booleans()) else a for a in axes)
+    return signed[0] if kind == 1 else signed
+
+
+def _index_arg(draw: Any, shape: tuple[int, ...]) -> Any:
+    """A numpy index into ``shape``: ints, slices, ``None``, ``...``, and at most one integer array
+    or boolean mask (then no int: numpy moves mixed advanced indexes around, and so does PyTorch,
+    but not always alike)."""
+    parts: list[Any] = []
+    advanced = draw(st.sampled_from([None, "array", "mask"]))
+    at = draw(st.integers(0, max(0, len(shape) - 1)))
+    ellipsis = len(shape) > 0 and draw(st.booleans())
+    for axis, n in enumerate(shape):
+        if draw(st.integers(0, 4)) == 0:
+            parts.append(None)
+        if n == 0:  # (an axis a mask emptied)
+            parts.append(slice(None))
+            continue
+        if ellipsis and axis == at and advanced is None:
+            parts.append(Ellipsis)
+            break
+        if advanced and axis == at:
+            if advanced == "array":
+                parts.append(np.array(draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=3))))
+            else:
+                parts.append(np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n))))
+        elif advanced is None and draw(st.integers(0, 3)) == 0:
+            parts.append(draw(st.integers(-n, n - 1)))
+        else:
+            start = draw(st.integers(0, n - 1))
+            parts.append(slice(start, draw(st.integers(start + 1, n)), draw(st.integers(1, 2))))
+    if not shape and draw(st.booleans()):
+        parts.append(Ellipsis)
+    if draw(st.integers(0, 4)) == 0:
+        parts.append(None)
+    return parts[0] if len(parts) == 1 and draw(st.booleans()) else tuple(parts)
+
+
+@st.composite
+def tensor_graphs(draw: Any, max_steps: int = 6, max_ndim: int = 3) -> TensorGraph:
+    """Random graphs of every tensor op: shapes of 0 to ``max_ndim`` axes, broadcasting, reductions
+    over negative axes and tuples of them, reshapes, transposes by negative axes, numpy indexing
+    (``None``, ``...``, integer arrays, boolean masks), ``@``, joins and softmax; float64 inputs in
+    [-2, 2]. Shapes are tracked with numpy as steps are drawn, so every graph is valid."""
+    leaves: list[np.ndarray] = []
+    steps: list[Step] = []
+    shapes: list[tuple[int, ...]] = []
+
+    def leaf(shape: tuple[int, ...]) -> int:
+        leaves.append(draw(hnp.arrays(np.float64, shape, elements=st.floats(-2, 2, width=32))))
+        steps.append(Step("leaf", (), len(leaves) - 1))
+        shapes.append(shape)
+        return len(steps) - 1
+
+    def add(op: str, inputs: tuple[int, ...], arg: Any, result: Any) -> None:
+        steps.append(Step(op, inputs, arg))
+        shapes.append(np.shape(result))
+
+    leaf(tuple(draw(st.lists(_dims, max_size=max_ndim))))
+    for _ in range(draw(st.integers(1, max_steps))):
+        i = draw(st.integers(0, len(steps) - 1))
+        shape = shapes[i]
+        probe = np.zeros(shape)
+        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "reshape", "transpose", "index", "index",
+                                     "matmul", "join", "softmax"]))
+        if kind == "unary":
+            op = draw(st.sampled_from(TENSOR_UNARY))
+            arg: Any = {"log": 0.5, "sqrt": 0.25, "leaky_relu": 0.1, "elu": 1.5}.get(op)
+            if op == "pow":
+                arg = draw(st.sampled_from([2.0, 3.0, 1.0, 0.0]))
+            elif op == "pow_neg":
+                arg = (0.5, draw(st.sampled_from([-1.5, -1.0, 0.5, 1.5])))
+            add(op, (i,), arg, probe)
+        elif kind == "binary":
+            partners = [j for j, s in enumerate(shapes) if _broadcasts(shape, s)]
+            j = draw(st.sampled_from(partners)) if draw(st.booleans()) else leaf(_broadcast_partner(draw, shape))
+            op = draw(st.sampled_from(["add", "sub", "mul", "div", "pow_tensor"]))
+            pair = (j, i) if draw(st.booleans()) else (i, j)
+            add(op, pair, 0.5 if op in ("div", "pow_tensor") else None, probe + np.zeros(shapes[j]))
+        elif kind == "reduce":
+            arg = (_axis_arg(draw, len(shape)), draw(st.booleans()))
+            ops = ["sum", "mean", "max"] if probe.size else ["sum", "mean"]  # (the max of nothing is an error)
+            add(draw(st.sampled_from(ops)), (i,), arg, probe.sum(axis=arg[0], keepdims=arg[1]))
+        elif kind == "reshape":
+            target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (*shape, 1), (1, *shape)]))
+            add("reshape", (i,), target, probe.reshape(target))
+        elif kind == "transpose":
+            order = draw(st.permutations(range(len(shape))))
+            axes = tuple(a - len(shape) if draw(st.booleans()) else a for a in order)
+            add("transpose", (i,), axes, probe.transpose(axes))
+        elif kind == "index":
+            index = _index_arg(draw, shape)
+            add("getitem", (i,), index, probe[index])
+        elif kind == "matmul" and len(shape) == 2:
+            if draw(st.booleans()):
+                j = leaf((shape[1], draw(_dims)))
+                add("matmul", (i, j), None, probe @ np.zeros(shapes[j]))
+            else:
+                j = leaf((draw(_dims), shape[0]))
+                add("matmul", (j, i), None, np.zeros(shapes[j]) @ probe)
+        elif kind == "join" and shape:
+            j = draw(st.sampled_from([i, leaf(shape)]))
+            stacked = draw(st.booleans())
+            axis = draw(st.integers(-len(shape) - stacked, len(shape) - 1 + stacked))
+            join = np.stack if stacked else np.concatenate
+            add("stack" if stacked else "concatenate", (i, j), axis, join([probe, probe], axis=axis))
+        elif kind == "softmax" and shape:
+            add(draw(st.sampled_from(["softmax", "log_softmax"])), (i,), draw(st.integers(-len(shape), len(shape) - 1)),
+                probe)
+    weights = draw(hnp.arrays(np.float64, shapes[-1], elements=st.floats(-2, 2, width=32)))
+    return TensorGraph(tuple(leaves), tuple(steps), weights)
+
+
+def _broadcasts(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        return False
+    return True

@@ -112,8 +112,8 @@ def test_dropout_inverted_scaling_and_eval() -> None:
     assert drop(x) is x
     values = [Value(1.0) for _ in range(10)]
     assert drop(values) is values
-    with pytest.raises(ValueError, match=r"must be in \[0, 1\)"):
-        Dropout(1.0)
+    with pytest.raises(ValueError, match=r"must be a number in \[0, 1\], got 1.5"):
+        Dropout(1.5)  # p = 1 is allowed: it zeroes everything (tests/nn/test_messages.py)
 
 
 def test_batchnorm_train_and_eval_against_numpy() -> None:

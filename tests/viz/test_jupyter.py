@@ -65,4 +65,4 @@ def test_drawings_display_themselves(neuron: Value) -> None:
     assert len(parse(bundle["image/svg+xml"]).nodes) == 15
     assert len(parse(g._repr_svg_()).nodes) == 15
     html = steps(neuron)._repr_html_()
-    assert html.startswith("<pre>") and "do/dn = do/do * do/dn" in html
+    assert html.startswith("<iframe") and "do/dn = do/do * do/dn" in html  # the player, in a frame
