@@ -16,9 +16,10 @@ from autograd.engine import (
     zero_grad,
 )
 from autograd.errors import AnomalyError, DomainError
+from autograd.function import Function
 from autograd.functional import cross_entropy, log_softmax, softmax
 from autograd.op import Op
-from autograd.tensor import Tensor, concatenate, detect_anomaly, stack
+from autograd.tensor import Tensor, broadcast_to, concatenate, detect_anomaly, maximum, minimum, stack, sum_to, where
 from autograd.value import Value, max_, min_, sum_
 
 max = max_  # noqa: A001 - the issue's names; left out of __all__ so star-imports keep the builtins
@@ -29,6 +30,11 @@ __all__ = [
     "Tensor",
     "concatenate",
     "stack",
+    "where",
+    "maximum",
+    "minimum",
+    "broadcast_to",
+    "sum_to",
     "detect_anomaly",
     "AnomalyError",
     "functional",
@@ -36,6 +42,7 @@ __all__ = [
     "log_softmax",
     "cross_entropy",
     "Op",
+    "Function",
     "DomainError",
     "backprop",
     "Scope",

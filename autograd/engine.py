@@ -24,8 +24,10 @@ Outside it, NaN and infinity follow IEEE arithmetic except where an op's own dom
 
 from __future__ import annotations
 
+import _thread  # threading.local by its own name: the compiled build (mypyc) needs the module itself
 import functools
 import math
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, TypeVar, cast
@@ -51,6 +53,8 @@ __all__ = [
     "LEAF",
     "CONSTANT",
     "DETACHED",
+    "FROZEN",
+    "RemovableHandle",
     "detect_anomaly",
     "Scope",
     "current_scope",
@@ -83,19 +87,43 @@ DETACHED: Final = Op("detached", "", _identity, _no_local, (), template="{a}")
 """The op of nodes an op made under :func:`no_grad`: leaves that remember nothing, and that are
 not inputs the user made (a backward pass that reaches only such leaves is an error)."""
 
+FROZEN: Final = Op("frozen", "", _identity, _no_local, (), template="{a}")
+"""The op of leaves that need no gradient: made with ``requires_grad=False`` (a batch of data),
+or by :meth:`Node.detach`. A backward pass gives them none (``.grad`` stays as it was)."""
 
-class _State:
-    # Plain globals, read on every op: a threading.local costs several times more per read.
-    __slots__ = ("enabled", "walks", "scope", "anomaly")
+_RETAIN: Final = object()
+"""Kept among a node's hooks by :meth:`Node.retain_grad`: not called, only looked for."""
+
+
+@mypyc_attr(native_class=False)
+class _State(_thread._local):
+    """What the engine switches while it runs, one set per thread (as PyTorch's grad mode is).
+
+    A ``threading.local``: each thread that reads ``_mode`` first gets ``__init__``'s defaults,
+    so a thread's ``no_grad()``, ``detect_anomaly()``, module call or backward pass (which turns
+    recording off while it runs) never changes what another thread's ops record. No
+    ``__slots__``: a local's slots hold one value shared by every thread, not one per thread.
+    Reading an attribute costs about 30 ns where a plain object's slot cost 7 (and about 23 ns
+    compiled): the cheapest per-thread read measured that keeps ``_mode.enabled`` as it is
+    written everywhere (``bench/thread_state.py``).
+    """
 
     def __init__(self) -> None:
         self.enabled = True  # grad mode
-        self.walks = 0  # graph walks under way (one inside another: see _walk)
+        self.walks = 0  # graph walks under way in this thread (one inside another: see _walk)
         self.scope: Scope | None = None  # the call under way that new nodes record (see Scope)
         self.anomaly = False  # inside detect_anomaly(): every op checks what it made
+        self.saved: list[bool] = []  # the grad modes no_grad()/enable_grad() replaced, innermost last
 
 
 _mode: Final = _State()
+
+# Held by a thread from the start of a graph walk (a backward pass, topological_order) to its
+# end. The walk keeps its scratch in the nodes' ``_pass`` slots, so two passes that reach one
+# node at once (two threads, one graph or shared parameters) would read each other's sums:
+# passes wait for each other instead. Re-entrant: a pass started inside a pass (by an observer,
+# a hook or an op's vjp) runs in the same thread and nests as before.
+_PASSES: Final = threading.RLock()
 
 
 class Scope:
@@ -151,18 +179,21 @@ class _GradModeContext:
     context costs several microseconds, as much as a whole chain-rule step of a small Tensor.
     """
 
-    __slots__ = ("enabled", "before")
+    __slots__ = ("enabled",)
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.before: list[bool] = []  # a stack, so that one context object may be nested in itself
 
+    # The mode replaced goes on the thread's own stack, not on this object, which every thread
+    # shares: blocks nest within a thread, and threads interleave their blocks freely.
     def __enter__(self) -> None:
-        self.before.append(_mode.enabled)
-        _mode.enabled = self.enabled
+        mode = _mode
+        mode.saved.append(mode.enabled)
+        mode.enabled = self.enabled
 
     def __exit__(self, *_: object) -> None:
-        _mode.enabled = self.before.pop()
+        mode = _mode
+        mode.enabled = mode.saved.pop()
 
     def __call__(self, fn: F) -> F:
         """Use as a decorator: ``fn`` runs in this grad mode."""
@@ -175,8 +206,8 @@ class _GradModeContext:
         return cast(F, wrapper)
 
 
-# One context object per mode, shared: it keeps a stack of the modes it replaced, so it nests
-# in itself, and a training step that enters it allocates nothing.
+# One context object per mode, shared by every block and thread (the modes it replaced are kept
+# per thread, in _mode.saved): a training step that enters it allocates nothing.
 _NO_GRAD: Final = _GradModeContext(False)
 _ENABLE_GRAD: Final = _GradModeContext(True)
 
@@ -184,8 +215,9 @@ _ENABLE_GRAD: Final = _GradModeContext(True)
 def no_grad() -> _GradModeContext:
     """Context manager in which ops record no graph: results are leaves.
 
-    Use it for optimizer updates and evaluation. Grad mode is global to the process (the
-    engine is single-threaded, like the rest of chainrule).
+    Use it for optimizer updates and evaluation. Grad mode belongs to the thread, as in PyTorch:
+    a thread evaluating under ``no_grad()`` does not stop another from recording, and a new
+    thread starts with grad mode on.
     """
     return _NO_GRAD
 
@@ -253,7 +285,9 @@ class Node:
     # object to allocate, to follow in every backward pass and for the garbage collector to
     # visit: a quarter of a scalar forward pass. ``_pass`` is the engine's scratch space during
     # one backward pass (see ``_walk``); ``_scope`` the call that made the node (see ``Scope``).
-    __slots__ = ("data", "grad", "name", "_fn", "_a", "_b", "_rest", "_arg", "_pass", "_scope")
+    # ``_hooks``: what :meth:`register_hook` and :meth:`retain_grad` added, ``None`` for almost every
+    # node (a backward pass reads the slot once per node, and pays nothing more without hooks).
+    __slots__ = ("data", "grad", "name", "_fn", "_a", "_b", "_rest", "_arg", "_pass", "_scope", "_hooks")
 
     def __init__(
         self,
@@ -279,6 +313,7 @@ class Node:
         self._arg = arg
         self._pass: Any = None
         self._scope: Scope | None = _mode.scope
+        self._hooks: list[Any] | None = None
 
     def __hash__(self) -> int:
         # Nodes are dict keys by identity. Spelled out because the compiled build (mypyc) does
@@ -342,16 +377,95 @@ class Node:
         out = out or self.name or "out"
         return tuple(self._fn.formula(i, names, out, self._arg) for i in range(len(parents)))
 
+    # -- what needs a gradient, and watching it flow ---------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        """Whether a backward pass gives this node a gradient.
+
+        True for inputs the user made and for results of ops; False for leaves that need none:
+        made with ``requires_grad=False`` (or set so), by :meth:`detach`, from a plain number
+        (a constant) or under :func:`no_grad`, and integer Tensors. Only an input the user made
+        can be switched.
+        """
+        if self._a is not None:
+            return True
+        if self._fn is not LEAF:
+            return False
+        try:
+            self._check_differentiable()
+        except TypeError:  # an integer Tensor
+            return False
+        return True
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        fn = self._fn
+        if self._a is not None or (fn is not LEAF and fn is not FROZEN):
+            kind = "the result of an op" if self._a is not None else f"a {fn.name} leaf"
+            raise RuntimeError(f"requires_grad can be set only on an input you made; {describe(self)} is {kind} "
+                               "(use .detach() for a leaf that shares its data and needs no gradient)")
+        if not value:
+            self._hooks = None  # nothing would call them
+        self._fn = LEAF if value else FROZEN
+
+    def detach(self) -> Node:
+        """A new leaf that shares this node's data (not a copy) and needs no gradient: what an op
+        computes from it is not differentiated through it. Its name is this node's.
+
+        Data types construct it as ``type(self)(data, _fn=FROZEN)``, as they do constants.
+        """
+        node: Node = type(self)(self.data, _fn=FROZEN)  # type: ignore[call-arg]
+        node.name = self.name
+        return node
+
+    def register_hook(self, hook: Callable[[Any], Any]) -> RemovableHandle:
+        """Call ``hook(grad)`` whenever a backward pass reaches this node, with its complete
+        gradient ``d root / d node``, before it is stored in ``.grad`` or passed on to the
+        node's inputs. If the hook returns something other than ``None`` (a number, an array
+        of this node's shape, a node under ``create_graph``), that is the gradient from then on.
+
+        Hooks run in the order they were added, in every pass (``backward``, :func:`grad`, and
+        the passes ``viz`` runs for its pictures). Returns a handle: ``handle.remove()``.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(f"{describe(self)} needs no gradient (requires_grad is False): a hook on it "
+                               "would never be called")
+        if not callable(hook):
+            raise TypeError(f"register_hook takes a function of the gradient, got {type(hook).__name__}")
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return RemovableHandle(self, hook)
+
+    def retain_grad(self) -> None:
+        """Keep this node's ``.grad`` in ``backward(keep_intermediate=False)``, which otherwise
+        gives gradients to leaves only (as PyTorch's ``retain_grad``)."""
+        if self._hooks is None:
+            self._hooks = []
+        if not _retained(self._hooks):
+            self._hooks.append(_RETAIN)
+
     # -- backpropagation ------------------------------------------------------------------
-    def backward(self, grad: Any = None, *, create_graph: bool = False) -> None:
+    def backward(self, grad: Any = None, *, create_graph: bool = False, keep_intermediate: bool = True) -> None:
         """Backpropagate from this node: add ``d self / d node`` to ``node.grad`` of every node.
 
         The seed is 1 (``grad`` overrides it). Gradients *accumulate*: calling ``backward``
         twice adds twice; reset with :func:`zero_grad` in between. With ``create_graph=True``
         the gradients are graph nodes themselves and can be differentiated again (prefer
-        :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone).
+        :func:`grad` for higher-order derivatives: it leaves ``.grad`` alone). Such a ``.grad``
+        is a graph that usually contains its own node (``d(x*x)/dx = 2*x``): a reference cycle,
+        which only Python's garbage collector frees, not reference counting. A loop that calls
+        ``backward(create_graph=True)`` should reset ``.grad`` (``zero_grad``, or ``x.grad =
+        None``) when done with it; :func:`grad` makes no cycle.
+
+        ``keep_intermediate=False`` gives gradients to leaves only (and to nodes marked with
+        :meth:`retain_grad`): each intermediate gradient is freed as soon as the chain rule
+        has passed it on, as a training loop wants (less memory; pictures and traces compute
+        their own gradients and need none of them). Leaves that need no gradient
+        (:attr:`requires_grad` False) get none either way.
         """
-        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True, need_input=True)
+        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True, need_input=True,
+                                    keep_intermediate=keep_intermediate)
         self._own_leaf_grads(nodes, before)
 
     def zero_grad(self, *, graph: bool = False) -> None:
@@ -402,9 +516,13 @@ def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
     Returns the order, inputs first and ``root`` last, and what :func:`_unwalk` needs: when
     this walk runs inside another (a backward pass started by an observer or an op's ``vjp``
     inside another pass), each node reached and what its ``_pass`` held before.
+
+    The walk takes ``_PASSES`` (see there), and :func:`_unwalk` lets it go: a walk in another
+    thread waits until this one's marks are gone.
     """
     order: list[Node] = []
     saved: list[Any] = []
+    _PASSES.acquire()
     nested = _mode.walks > 0
     # ``None`` on the stack is an exit marker: the parents above it are placed, so the node
     # below it can be. (Plain method calls, not bound-method aliases: the compiled build
@@ -439,6 +557,7 @@ def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
                         stack.append(p)
     except BaseException:  # (an interrupt, say): an enclosing pass gets its slots back
         _restore(saved)
+        _PASSES.release()
         raise
     _mode.walks += 1
     return order, saved
@@ -446,11 +565,14 @@ def _walk(root: Node, mark: object) -> tuple[list[Node], list[Any]]:
 
 def _unwalk(order: list[Node], saved: list[Any]) -> None:
     """Give the nodes' ``_pass`` back: ``None`` (those in ``order``), or what an enclosing walk
-    left there (those in ``saved``)."""
+    left there (those in ``saved``), and let other threads' walks go on."""
     _mode.walks -= 1
-    for node in order:
-        node._pass = None
-    _restore(saved)
+    try:
+        for node in order:
+            node._pass = None
+        _restore(saved)
+    finally:
+        _PASSES.release()
 
 
 def _restore(saved: list[Any]) -> None:
@@ -476,6 +598,7 @@ def _chain_rule(
     accumulate: bool = False,
     need_input: bool = False,
     wanted: Sequence[Node] | None = None,
+    keep_intermediate: bool = True,
 ) -> tuple[list[Node], list[Any]]:
     """The backward pass: the nodes ``d root / d node`` reaches, ``root`` first and the inputs
     last (reverse topological order), and that gradient for each.
@@ -483,7 +606,12 @@ def _chain_rule(
     With ``accumulate`` (``backward()``), each gradient is added into the node's ``.grad`` as
     soon as it is complete, while the node is at hand (a second loop over the graph would cost
     a quarter of the pass), and the second list holds what ``.grad`` was before: a pass that
-    fails puts it back, so that no ``.grad`` changes.
+    fails puts it back, so that no ``.grad`` changes. Without ``keep_intermediate`` only
+    leaves and nodes marked by :meth:`Node.retain_grad` get a ``.grad`` (and are listed).
+
+    Leaves that need no gradient (:data:`FROZEN`, :data:`DETACHED`) get none and are not
+    listed. A node's hooks (:meth:`Node.register_hook`) see its gradient once it is complete,
+    and may replace it, before anything else reads it.
 
     Nodes are visited in reverse topological order, so when a node is reached every consumer
     has already added its contribution and the node's gradient is complete. Gradients are
@@ -493,9 +621,10 @@ def _chain_rule(
     found them, so passes nest; so does this one, even when it fails.
 
     With ``need_input`` (``backward()`` and :func:`grad`), a pass that reaches no leaf the user
-    made but a result of an op under ``no_grad`` or an integer tensor raises: it was built where
-    no gradient can flow, and nothing could use it. (A pass that reaches only constants is
-    fine: the derivative of a linear function's derivative is a constant, whose own is 0.)
+    made but a result of an op under ``no_grad``, an integer tensor or a leaf that needs no
+    gradient raises: it was built where no gradient can flow, and nothing could use it. (A pass
+    that reaches only constants is fine: the derivative of a linear function's derivative is a
+    constant, whose own is 0.)
     Inside :func:`detect_anomaly` each step's contributions are checked for NaN and infinity.
     A step with an infinite local derivative (see :func:`_pole`) raises only if it leaves an
     infinite or NaN gradient on an input: on a leaf, or on one of ``wanted`` (:func:`grad`'s).
@@ -509,6 +638,7 @@ def _chain_rule(
     anomaly = _mode.anomaly
     inputs = 0  # leaves the user made that the pass reached
     blocked = 0  # leaves it reached that take no gradient: results of ops under no_grad, integer tensors
+    frozen = 0  # leaves it reached that need no gradient (requires_grad=False, detach())
     pole: DomainError | None = None  # the first step with an infinite local derivative (see _pole)
     try:
         root._pass = root._seed(seed, create_graph)
@@ -516,12 +646,26 @@ def _chain_rule(
         for node in reversed(order):
             g = node._pass
             node._pass = None  # done with the slot: every consumer came before this node
+            a = node._a
+            fn = node._fn
             if g is mark:  # no gradient reaches it (an op gave None for every path, or its type dropped them)
-                if node._a is None and node._fn is not CONSTANT:
+                if a is None and fn is not CONSTANT:
                     blocked += 1
                 continue
-            nodes.append(node)
-            if accumulate:
+            if a is None and (fn is FROZEN or fn is DETACHED):  # a leaf that takes no gradient
+                if fn is FROZEN:
+                    frozen += 1
+                else:
+                    blocked += 1
+                continue
+            hooks = node._hooks
+            if hooks is not None:
+                g = _run_hooks(node, hooks, g)
+            if not accumulate:
+                nodes.append(node)
+                grads.append(g)
+            elif keep_intermediate or a is None or (hooks is not None and _retained(hooks)):
+                nodes.append(node)
                 old = node.grad
                 grads.append(old)
                 if old is None:
@@ -530,16 +674,10 @@ def _chain_rule(
                     node.grad = old + g
                 else:
                     node.grad = node._add_grad(old, g, None)
-            else:
-                grads.append(g)
-            a = node._a
             if a is None:  # a leaf
-                if node._fn is LEAF:
+                if fn is LEAF:
                     inputs += 1
-                elif node._fn is DETACHED:
-                    blocked += 1
                 continue
-            fn = node._fn
             try:
                 contributions = fn.vjp(node, g, create_graph)
             except (ArithmeticError, ValueError) as exc:
@@ -558,8 +696,8 @@ def _chain_rule(
                 _add(b, contributions[1], mark, fn)
                 for i, p in enumerate(node._rest):
                     _add(p, contributions[i + 2], mark, fn)
-        if need_input and blocked and not inputs:  # (only constants: a derivative's derivative, zero)
-            raise RuntimeError(_NO_INPUT.format(root=describe(root)))
+        if need_input and not inputs and (blocked or frozen):  # (only constants: a derivative's derivative, 0)
+            raise RuntimeError((_NO_INPUT if blocked else _NOTHING_REQUIRES_GRAD).format(root=describe(root)))
         if pole is not None and not _inputs_finite(nodes, grads, accumulate, wanted):
             raise pole
         finished = True
@@ -577,6 +715,60 @@ _NO_INPUT: Final = (
     "results of ops under no_grad() and integer tensors), so no gradient can go anywhere. Build it outside "
     "no_grad() from Values or float Tensors you made."
 )
+
+_NOTHING_REQUIRES_GRAD: Final = (
+    "backward from {root} reaches no node that requires grad: every input it depends on was made with "
+    "requires_grad=False or by detach() (or is a constant), so no gradient can go anywhere. Make the inputs "
+    "you want gradients for with requires_grad=True (the default)."
+)
+
+
+class RemovableHandle:
+    """What :meth:`Node.register_hook` returns: ``handle.remove()`` takes the hook off again."""
+
+    __slots__ = ("node", "hook")
+
+    def __init__(self, node: Node, hook: Callable[[Any], Any]) -> None:
+        self.node = node
+        self.hook = hook
+
+    def remove(self) -> None:
+        """Take the hook off its node (again: nothing happens)."""
+        hooks = self.node._hooks
+        if hooks is None:
+            return
+        for i, h in enumerate(hooks):
+            if h is self.hook:
+                del hooks[i]
+                break
+        if not hooks:
+            self.node._hooks = None  # back to the one slot read per pass
+
+
+def _retained(hooks: list[Any]) -> bool:
+    """Whether :meth:`Node.retain_grad` marked the node with these hooks (by identity: a hook may
+    be any callable, with an ``==`` of its own)."""
+    return any(h is _RETAIN for h in hooks)
+
+
+def _run_hooks(node: Node, hooks: list[Any], g: Any) -> Any:
+    """``g`` passed through ``node``'s hooks in order; a hook that returns something replaces it."""
+    for hook in list(hooks):  # (a copy: a hook may remove itself)
+        if hook is _RETAIN:
+            continue
+        new = hook(g)
+        if new is None:
+            continue
+        if type(g) is float and not isinstance(new, Node):
+            new = float(new)
+        elif type(g) is _ndarray:
+            new = np.asarray(new.data if isinstance(new, Node) else new, dtype=g.dtype)
+        shape = np.shape(new.data if isinstance(new, Node) else new)
+        if shape != np.shape(node.data):
+            raise ValueError(f"a hook on {describe(node)} returned a gradient of shape {shape}, the node's shape is "
+                             f"{np.shape(node.data)}: a gradient has the shape of its node")
+        g = new
+    return g
 
 
 def _add(parent: Node, contribution: Any, mark: object, fn: Op) -> None:
@@ -702,11 +894,15 @@ def grad(
 
     An input ``output`` does not depend on gets a zero. With ``create_graph=True`` each
     gradient is a graph node, so it can be differentiated again (second derivatives,
-    Hessians, Newton's method).
+    Hessians, Newton's method). An input that needs no gradient (``requires_grad=False``,
+    made by ``detach()`` or under ``no_grad``) is an error, as in PyTorch.
     """
     seq = [inputs] if isinstance(inputs, Node) else list(inputs)
     for x in seq:
         x._check_differentiable()
+        if x._a is None and (x._fn is FROZEN or x._fn is DETACHED):
+            raise RuntimeError(f"grad() with respect to {describe(x)}, which needs no gradient (requires_grad is "
+                               "False: made with requires_grad=False, by detach() or under no_grad())")
     nodes, found = _chain_rule(output, grad_output, create_graph, None, need_input=True, wanted=seq)
     grads = dict(zip(nodes, found))
     return [grads[x] if x in grads else x._zero(create_graph) for x in seq]

@@ -9,8 +9,9 @@ a constant, which leaves the result (and its gradient) unchanged.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any, Final, SupportsFloat, SupportsIndex
 
 import numpy as np
 
@@ -146,6 +147,54 @@ CROSS_ENTROPY: Final = Op("cross_entropy", "cross_entropy", _cross_entropy_forwa
 """Softmax and negative log-likelihood fused: one node whose gradient is (softmax - onehot) / m."""
 
 
+def _soft_nll_forward(logits: np.ndarray, arg: tuple[Any, ...]) -> np.ndarray:
+    return _soft_nll(logits, arg[0], arg[1], arg[2], residual=False)[0]
+
+
+def _soft_nll(logits: np.ndarray, q: np.ndarray, count: int, reduction: str,
+              residual: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """Cross-entropy against target distributions ``q`` (one row per row of the (m, classes)
+    ``logits``): each row's ``-sum(q * log_softmax(logits))``, reduced as ``reduction`` says
+    (``"mean"``: the sum over ``count``, the rows that count), and, with ``residual``, the
+    gradient of each row's loss, ``softmax * sum(q) - q`` (``sum(q)`` is 1 for a distribution,
+    0 for an ignored row). Stable as the fused path is: log_softmax shifts each row by its max.
+    """
+    logp = _log_softmax_array(logits, 1)
+    rows = -np.einsum("ij,ij->i", q, logp)  # (each row's dot product, without an (m, classes) temporary)
+    if reduction == "none":
+        loss = rows
+    else:
+        total = rows.sum()
+        # the mean of no row (every label ignored) is NaN, as PyTorch's
+        loss = total if reduction == "sum" else (total / count if count else np.full((), np.nan, logits.dtype))
+    if not residual:
+        return np.asarray(loss), None
+    probs = np.exp(logp, out=logp)  # (logp is not needed any more: its memory is reused)
+    probs *= q.sum(axis=1, keepdims=True)
+    probs -= q
+    return np.asarray(loss), probs
+
+
+def _soft_nll_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    (logits,) = node.parents
+    q, count, reduction, residual = node._arg
+    if symbolic:
+        residual = softmax(logits, -1) * q.sum(axis=1, keepdims=True) - q
+    if reduction == "none":  # one loss per row: each row's gradient is scaled by its own
+        return (residual * g.reshape((-1, 1)),)
+    scale = g if reduction == "sum" else g / max(count, 1)  # (no row counts: every row's gradient is 0)
+    # (a Python float for arrays: a 0-d float64 array would make float32 data float64)
+    return (residual * (scale if symbolic else float(scale)),)
+
+
+SOFT_NLL: Final = Op("cross_entropy", "cross_entropy", _soft_nll_forward, lambda a, out, arg: (None,),
+                     ("(softmax({a}) * sum(q) - q) / m",), has_arg=True, vjp=_soft_nll_vjp)
+"""Cross-entropy of logits against target distributions ``q`` (``arg = (q, count, reduction,
+residual)``): probability targets, label smoothing and ignored labels, which the fused
+:data:`CROSS_ENTROPY` of integer labels does not take. One node, whose gradient is
+``(softmax * sum(q) - q)`` times the upstream gradient (over ``count`` for the mean)."""
+
+
 def softmax(x: Any, axis: Axis = -1) -> Any:
     """``exp(x) / sum(exp(x))`` along ``axis`` (a Tensor), or over a list of Values (a list)."""
     if isinstance(x, Tensor):
@@ -169,22 +218,36 @@ def log_softmax(x: Any, axis: Axis = -1) -> Any:
     return [(v - top) - log_total for v in values]
 
 
-def cross_entropy(logits: Any, labels: Any) -> Any:
-    """Mean negative log-likelihood of integer ``labels`` under ``softmax(logits)``.
+def cross_entropy(logits: Any, labels: Any, *, reduction: str = "mean", ignore_index: SupportsIndex = -100,
+                  label_smoothing: SupportsFloat = 0.0) -> Any:
+    """Negative log-likelihood of ``labels`` under ``softmax(logits)``, as PyTorch's ``cross_entropy``.
 
-    ``logits``: a Tensor of shape (m, classes) with ``labels`` m integers; or a list of Values
-    (one example) with one integer label; or a list of such lists with a list of labels.
+    ``logits``: a Tensor of shape (m, classes), or (classes,) for one example, or (m, classes,
+    d1, ...) with the classes on axis 1; or a list of Values (one example) with one integer
+    label; or a list of such lists with a list of labels.
+
+    For Tensors, ``labels`` are integers (one per example, of the logits' shape without the class
+    axis), or class probabilities of the logits' shape. ``reduction``: ``"mean"`` over the
+    examples (those not ignored), ``"sum"``, or ``"none"`` (one loss per example).
+    ``ignore_index``: examples with this label count for nothing. ``label_smoothing`` ε: the
+    target is ``(1 - ε) * target + ε / classes``. The default (integer labels of an (m, classes)
+    batch, the mean) is one fused node, the fastest; every call is stable (each row is shifted by
+    its max).
     """
     if isinstance(logits, Tensor):
         if type(labels) is not _ndarray:  # (a batch's labels usually are one: no call)
             labels = np.asarray(labels)
         x = logits.data
-        if labels.ndim != 1 or labels.dtype.kind not in "iu" or x.ndim != 2:
-            raise ValueError(f"cross_entropy: logits of shape (m, classes) and m integer labels, "
-                             f"got {logits.shape} and labels of shape {labels.shape}, dtype {labels.dtype}")
-        picked, batch = _label_positions(labels, x.shape, x.dtype)
-        loss, residual = _softmax_nll(x, picked, batch, residual=is_grad_enabled())
-        return _make(CROSS_ENTROPY, loss, (logits,), (labels, residual, picked))
+        if (reduction == "mean" and not label_smoothing and labels.ndim == 1 and labels.dtype.kind in "iu"
+                and x.ndim == 2):
+            fused = _fused_cross_entropy(logits, labels, ignore_index)
+            if fused is not None:
+                return fused
+        return _cross_entropy_of_targets(logits, labels, reduction, operator.index(ignore_index),
+                                         float(label_smoothing))
+    if reduction != "mean" or operator.index(ignore_index) != -100 or label_smoothing:
+        raise ValueError("cross_entropy: reduction=, ignore_index= and label_smoothing= are for Tensor logits; "
+                         "for Values, take the losses of single examples and combine them")
     rows = list(logits)
     if rows and isinstance(rows[0], (Value, int, float)):
         label = int(labels)
@@ -193,6 +256,72 @@ def cross_entropy(logits: Any, labels: Any) -> Any:
         return -log_softmax(rows)[label]
     losses = [cross_entropy(row, label) for row, label in zip(rows, labels, strict=True)]
     return sum_(losses) / len(losses)
+
+
+def _fused_cross_entropy(logits: Tensor, labels: np.ndarray, ignore_index: SupportsIndex) -> Tensor | None:
+    """The mean over integer labels as one fused node (:data:`CROSS_ENTROPY`), or None when a
+    label is ``ignore_index``, which that node does not take."""
+    x = logits.data
+    ignored = operator.index(ignore_index)
+    if 0 <= ignored < x.shape[1] and (labels == ignored).any():  # (an ignored label that is a class)
+        return None
+    try:
+        picked, batch = _label_positions(labels, x.shape, x.dtype)
+    except ValueError:
+        if ignored < 0 and len(labels) == x.shape[0] and (labels == ignored).any():
+            return None  # (-100, PyTorch's default: no class, so only out-of-range labels cost a check)
+        raise
+    loss, residual = _softmax_nll(x, picked, batch, residual=is_grad_enabled())
+    return _make(CROSS_ENTROPY, loss, (logits,), (labels, residual, picked))
+
+
+_REDUCTIONS: Final = ("mean", "sum", "none")
+
+
+def _cross_entropy_of_targets(logits: Tensor, labels: np.ndarray, reduction: str, ignore_index: int,
+                              smoothing: float) -> Tensor:
+    """Cross-entropy as :data:`SOFT_NLL`, one node against the target distributions: what the
+    fused node does not take (probabilities, smoothing, ignored labels, other reductions and
+    shapes). The class axis (1, or 0 for one example) is moved last and the rest flattened, so
+    the node sees (m, classes) logits; ``"none"`` gives the losses back in the examples' shape."""
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    if not 0.0 <= smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got {smoothing:g}")
+    x = logits.data
+    shape = x.shape
+    examples = shape[:1] + shape[2:] if x.ndim > 1 else ()  # the shape without the class axis
+    probabilities = labels.dtype.kind == "f" and labels.shape == shape
+    if x.ndim == 0 or not (probabilities or (labels.dtype.kind in "iu" and labels.shape == examples)):
+        raise ValueError(f"cross_entropy: logits of shape (m, classes) and m integer labels (or class "
+                         f"probabilities of the logits' shape), got {logits.shape} and labels of shape "
+                         f"{labels.shape}, dtype {labels.dtype}")
+    classes = shape[1] if x.ndim > 1 else shape[0]
+    # the class axis last, then one row per example (numpy's moveaxis as a transpose, for labels too)
+    order = (0, *range(2, x.ndim), 1) if x.ndim > 2 else None
+    rows = logits.transpose(order) if order else logits
+    rows = rows.reshape(-1, classes) if x.ndim != 2 else rows
+    if probabilities:  # (a copy, of the logits' dtype, smoothed: the node keeps it)
+        q = (labels.transpose(order) if order else labels).reshape(-1, classes).astype(x.dtype)
+        q *= 1.0 - smoothing
+        q += smoothing / classes
+        count = len(q)
+    else:
+        flat = labels.reshape(-1)
+        kept = flat != ignore_index
+        wanted = flat[kept]
+        if wanted.size and (wanted.min() < 0 or wanted.max() >= classes):
+            raise ValueError(f"cross_entropy: labels in 0..{classes - 1} expected for logits of shape {shape}, "
+                             f"got labels {wanted.min()}..{wanted.max()}")
+        q = np.zeros((len(flat), classes), x.dtype)  # an ignored example's row stays 0: no loss, no gradient
+        q[kept] = smoothing / classes
+        q[np.flatnonzero(kept), wanted] += 1.0 - smoothing
+        count = int(np.count_nonzero(kept))
+    if reduction == "mean" and not len(q):
+        raise ValueError(f"cross_entropy: an empty batch (logits of shape {shape}) has no mean loss")
+    loss, residual = _soft_nll(rows.data, q, count, reduction, residual=is_grad_enabled())
+    out = _make(SOFT_NLL, loss, (rows,), (q, count, reduction, residual))
+    return out.reshape(examples) if reduction == "none" and examples != out.shape else out
 
 
 def _values(x: Any) -> list[Value]:

@@ -152,6 +152,7 @@ class Op:
         """The human formula of ``d out / d names[i]``, e.g. ``"w"`` for ``n = x * w``, i = 0."""
         fields = {"out": out, "x": names[i], "p": _fmt(arg)}
         fields.update(zip("abcdefgh", names))
+        _constants(fields, arg)
         text = self.formulas[0] if self.variadic else self.formulas[i]
         return text.format_map(fields)
 
@@ -161,10 +162,20 @@ class Op:
             return f"{self.symbol}({', '.join(names)})"
         fields = {"p": _fmt(arg)}
         fields.update(zip("abcdefgh", names))
+        _constants(fields, arg)
         return self.template.format_map(fields)
 
 
 def _fmt(arg: Any) -> str:
     if isinstance(arg, float):
         return f"{arg:g}"
+    if isinstance(arg, dict):  # the named constants of a user's op (autograd.Function): slope=0.1
+        return ", ".join(f"{k}={_fmt(v)}" for k, v in arg.items())
     return "" if arg is None else str(arg)
+
+
+def _constants(fields: dict[str, str], arg: Any) -> None:
+    """Named constants (a dict ``arg``, as :class:`autograd.Function` records them) as fields of
+    their own: ``{slope}`` in a formula."""
+    if isinstance(arg, dict):
+        fields.update((str(k), _fmt(v)) for k, v in arg.items())

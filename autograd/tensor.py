@@ -25,17 +25,17 @@ the data and return plain boolean arrays.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
-from typing import Any, ClassVar, SupportsIndex
+from collections.abc import Iterator, Sequence
+from typing import Any, ClassVar, SupportsFloat, SupportsIndex
 
 import numpy as np
 
 from autograd import tensor_ops as T
-from autograd.engine import CONSTANT, LEAF, Node, _mode, check_anomaly, detect_anomaly, mypyc_attr
+from autograd.engine import CONSTANT, FROZEN, LEAF, Node, _mode, check_anomaly, detect_anomaly, mypyc_attr
 from autograd.errors import DomainError, describe, elements, positions
 from autograd.op import Op
 
-__all__ = ["Tensor", "concatenate", "stack", "detect_anomaly"]
+__all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "broadcast_to", "sum_to", "detect_anomaly"]
 
 
 # The axes of a reduction, as numpy takes them. User-facing arguments are annotated with
@@ -63,6 +63,11 @@ def _ints(op: str, numbers: tuple[Any, ...]) -> tuple[int, ...]:
         return tuple(operator.index(n) for n in numbers)
     except TypeError:
         raise TypeError(f"{op}: expected integers, got {numbers!r}") from None
+
+
+def _shape(op: str, shape: Any) -> tuple[int, ...]:
+    """A target shape as numpy takes it (a tuple or list of ints, or one int), in plain ints."""
+    return _ints(op, tuple(shape) if isinstance(shape, (tuple, list)) else (shape,))
 
 
 def _make(fn: Op, data: Any, parents: tuple[Tensor, ...], arg: Any = None) -> Tensor:
@@ -163,6 +168,7 @@ class Tensor(Node):
         name: str | None = None,
         dtype: Any = None,
         *,
+        requires_grad: object = True,
         _fn: Op = LEAF,
         _parents: tuple[Node, ...] = (),
         _arg: Any = None,
@@ -170,7 +176,7 @@ class Tensor(Node):
         if _fn is not LEAF:  # made by an op, or a constant operand: ``data`` is an array already
             Node.__init__(self, data, None, _fn, _parents, _arg)
             return
-        Node.__init__(self, _as_array(data, dtype), None, name=name)
+        Node.__init__(self, _as_array(data, dtype), None, LEAF if requires_grad else FROZEN, name=name)
 
     # -- array protocol ---------------------------------------------------------------------
     @property
@@ -191,6 +197,13 @@ class Tensor(Node):
 
     def __len__(self) -> int:
         return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        """The rows along the first axis, ``t[0]``, ``t[1]``, ...: each a node of the graph, whose
+        gradient goes back to its row."""
+        if not self.data.ndim:
+            raise TypeError("iteration over a 0-d Tensor")
+        return (self[i] for i in range(self.data.shape[0]))
 
     def numpy(self) -> np.ndarray:
         """The data (not a copy)."""
@@ -275,8 +288,10 @@ class Tensor(Node):
         return self._matmul(self._lift(other), self)
 
     def _matmul(self, a: Tensor, b: Tensor) -> Tensor:
-        if a.data.ndim < 2 or b.data.ndim < 2:
-            raise ValueError(f"matmul: needs 2-D (or batched) operands, got shapes {a.shape} and {b.shape}")
+        # numpy's rules: vectors, matrices, and stacks of matrices whose batch axes broadcast
+        if not a.data.ndim or not b.data.ndim:
+            raise ValueError(f"matmul: needs operands of 1 axis or more, got shapes {a.shape} and {b.shape} "
+                             "(multiply by a number with *)")
         return self._binary(T.MATMUL, a, b)
 
     def __neg__(self) -> Tensor:
@@ -344,6 +359,111 @@ class Tensor(Node):
     def max(self, axis: Axis = None, keepdims: object = False) -> Tensor:
         """The max over ``axis``, as ``np.max``; tied maxima share the gradient equally."""
         return self._unary(T.MAX, (_axis("max", axis), bool(keepdims)))
+
+    def min(self, axis: Axis = None, keepdims: object = False) -> Tensor:
+        """The min over ``axis``, as ``np.min``; tied minima share the gradient equally."""
+        return self._unary(T.MIN, (_axis("min", axis), bool(keepdims)))
+
+    def var(self, axis: Axis = None, ddof: SupportsFloat = 0, keepdims: object = False) -> Tensor:
+        """The variance over ``axis``, as ``np.var``: divided by ``n - ddof`` (``ddof=1``: the
+        unbiased estimate, PyTorch's default). ``n - ddof <= 0`` is a DomainError (a division by
+        0); the variance of nothing is NaN, as the mean of nothing."""
+        axes, correction = _axis("var", axis), float(ddof)
+        if not self.data.ndim:  # (axis 0 or -1 of a 0-d tensor, which sum takes and np.var does not: all of it)
+            axes = None
+        n = T._count(self.data.shape, axes)
+        if n and n - correction <= 0:
+            raise DomainError("var", (self,), f"ddof={correction:g} leaves no degrees of freedom for "
+                                              f"{n} elements per variance (the divisor n - ddof must be > 0)")
+        return self._unary(T.VAR, (axes, bool(keepdims), correction))
+
+    def std(self, axis: Axis = None, ddof: SupportsFloat = 0, keepdims: object = False) -> Tensor:
+        """The standard deviation over ``axis``, as ``np.std``: ``sqrt(var(axis, ddof))``, two
+        nodes (where every value is the same the gradient is infinite: a DomainError, as sqrt's)."""
+        return self.var(axis, ddof, keepdims).sqrt()
+
+    def argmax(self, axis: SupportsIndex | None = None, keepdims: object = False) -> Tensor:
+        """The position of the max along ``axis`` (the first one of ties; of the flattened array
+        when ``axis`` is None), as ``np.argmax``: an integer Tensor, not differentiable."""
+        return self._position(np.argmax, axis, keepdims)
+
+    def argmin(self, axis: SupportsIndex | None = None, keepdims: object = False) -> Tensor:
+        """The position of the min along ``axis``, as ``np.argmin``: an integer Tensor."""
+        return self._position(np.argmin, axis, keepdims)
+
+    def _position(self, find: Any, axis: SupportsIndex | None, keepdims: object) -> Tensor:
+        axis = None if axis is None else operator.index(axis)
+        index = np.asarray(find(self.data, axis=axis, keepdims=bool(keepdims)))
+        return Tensor(index, dtype=index.dtype)
+
+    def clip(self, low: SupportsFloat | None = None, high: SupportsFloat | None = None) -> Tensor:
+        """Each element limited to ``[low, high]`` (either may be None), as ``np.clip`` and
+        PyTorch's ``clamp``; the gradient passes where ``low <= x <= high``, bounds included."""
+        if low is None and high is None:
+            raise ValueError("clip: give low, high or both")
+        return self._unary(T.CLIP, (None if low is None else float(low), None if high is None else float(high)))
+
+    def squeeze(self, axis: Axis = None) -> Tensor:
+        """The axes of length 1 removed (all of them, or those of ``axis``), as ``np.squeeze``."""
+        axes = _axis("squeeze", axis)
+        try:
+            target = np.squeeze(self.data, axes).shape
+        except ValueError as exc:
+            raise ValueError(f"squeeze: axis {axes} of shape {self.shape} ({exc})") from None
+        return self._unary(T.RESHAPE, target)
+
+    def expand_dims(self, axis: SupportsIndex | tuple[SupportsIndex, ...]) -> Tensor:
+        """Axes of length 1 inserted at ``axis`` (an int or a tuple, positions in the result), as
+        ``np.expand_dims``."""
+        axes = _axis("expand_dims", axis)
+        try:
+            target = np.expand_dims(self.data, axes).shape
+        except ValueError as exc:
+            raise ValueError(f"expand_dims: axis {axes} for shape {self.shape} ({exc})") from None
+        return self._unary(T.RESHAPE, target)
+
+    def unsqueeze(self, axis: SupportsIndex) -> Tensor:
+        """One axis of length 1 inserted at ``axis``: PyTorch's name for ``expand_dims``."""
+        return self.expand_dims(axis)
+
+    def flatten(self, start_axis: SupportsIndex = 0, end_axis: SupportsIndex = -1) -> Tensor:
+        """The axes from ``start_axis`` to ``end_axis`` (included) joined into one: all of them by
+        default (1-D, as ``np.ndarray.flatten``), as PyTorch's ``flatten(start_dim, end_dim)``."""
+        shape = self.data.shape or (1,)  # (a 0-d tensor flattens to one element, as in numpy and PyTorch)
+        start, end = _ints("flatten", (start_axis, end_axis))
+        n = len(shape)
+        if not (-n <= start < n and -n <= end < n) or start % n > end % n:
+            raise ValueError(f"flatten: axes {start}..{end} of shape {self.shape}")
+        start, end = start % n, end % n
+        joined = 1
+        for size in shape[start:end + 1]:
+            joined *= size
+        return self._unary(T.RESHAPE, shape[:start] + (joined,) + shape[end + 1:])
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        """The tensor repeated along new or length-1 axes to ``shape``, as ``np.broadcast_to`` (a
+        copy, not a view); its gradient is summed back (:meth:`sum_to`)."""
+        target = _shape("broadcast_to", shape)
+        try:
+            fits = np.broadcast_shapes(self.data.shape, target) == target
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"broadcast_to: cannot broadcast shape {self.shape} to {target}")
+        return self._unary(T.BROADCAST_TO, target)
+
+    def sum_to(self, shape: Any) -> Tensor:
+        """The sum over the axes that broadcasting ``shape`` to this tensor's shape would add or
+        stretch, so that the result has ``shape`` (DeZero's ``sum_to``); its gradient is
+        broadcast back (:meth:`broadcast_to`)."""
+        target = _shape("sum_to", shape)
+        try:
+            fits = np.broadcast_shapes(target, self.data.shape) == self.data.shape
+        except ValueError:
+            fits = False
+        if not fits:
+            raise ValueError(f"sum_to: cannot sum shape {self.shape} to {target} (it must broadcast to {self.shape})")
+        return self._unary(T.SUM_TO, target)
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same data in another shape, as ``np.reshape``: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
@@ -469,6 +589,53 @@ def concatenate(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:
 def stack(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:
     """Join tensors along a new axis; the gradient is split back into the pieces."""
     return _join(tensors, axis, stacked=True)
+
+
+def _operands(op: str, x: Any, y: Any) -> tuple[Tensor, Tensor]:
+    """``x`` and ``y`` as Tensors: numbers and arrays take the dtype of the Tensor beside them."""
+    if isinstance(x, Tensor):
+        return x, x._lift(y)
+    if isinstance(y, Tensor):
+        return y._lift(x), y
+    raise TypeError(f"{op}: takes at least one Tensor, got {type(x).__name__} and {type(y).__name__}")
+
+
+def maximum(x: Any, y: Any) -> Tensor:
+    """The larger of ``x`` and ``y`` elementwise (broadcast), as ``np.maximum``; at a tie each gets
+    half the gradient, as in PyTorch; NaN wins."""
+    a, b = _operands("maximum", x, y)
+    return a._binary(T.MAXIMUM, a, b)
+
+
+def minimum(x: Any, y: Any) -> Tensor:
+    """The smaller of ``x`` and ``y`` elementwise (broadcast), as ``np.minimum``; ties split the gradient."""
+    a, b = _operands("minimum", x, y)
+    return a._binary(T.MINIMUM, a, b)
+
+
+def where(condition: Any, x: Any, y: Any) -> Tensor:
+    """``x`` where ``condition`` holds, else ``y``, as ``np.where`` (all three broadcast). The
+    condition is boolean: an array (``t > 0`` gives one), a list or a boolean Tensor; each
+    gradient goes to the operand that was picked."""
+    cond = np.array(condition.data if isinstance(condition, Node) else condition)  # a copy: the node keeps it
+    if cond.dtype.kind != "b":
+        raise TypeError(f"where: the condition must be boolean (t > 0, a mask), got dtype {cond.dtype}")
+    a, b = _operands("where", x, y)
+    try:
+        data = T.WHERE.forward(a.data, b.data, cond)
+    except ValueError as exc:
+        raise ValueError(f"where: shapes {cond.shape}, {a.shape} and {b.shape} do not broadcast ({exc})") from None
+    return _make(T.WHERE, data, (a, b), cond)
+
+
+def broadcast_to(x: Tensor, shape: Any) -> Tensor:
+    """``x.broadcast_to(shape)``, as ``np.broadcast_to``."""
+    return x.broadcast_to(shape)
+
+
+def sum_to(x: Tensor, shape: Any) -> Tensor:
+    """``x.sum_to(shape)``: DeZero's ``F.sum_to``, the adjoint of broadcasting."""
+    return x.sum_to(shape)
 
 
 def _join(tensors: Sequence[Tensor], axis: SupportsIndex, stacked: bool) -> Tensor:

@@ -168,6 +168,62 @@ POW_TENSOR: Final = Elementwise(ops.POW_VALUE, np.power)
 # fmt: on
 
 
+def _data(x: Any) -> Any:
+    """The array of a graph node, or ``x`` itself: the local derivatives below are piecewise
+    constant, so under ``create_graph`` they are constants, computed from the data."""
+    return x.data if isinstance(x, Node) else x
+
+
+def _share(loses: Any, tie: Any, dtype: np.dtype[Any]) -> Any:
+    """An operand's share of the gradient of ``maximum``/``minimum``: 0 where it loses, 1/2 at a
+    tie (PyTorch's split, so both operands' shares add up to 1) and 1 where it wins, also where
+    a NaN makes every comparison false (NaN wins, and PyTorch passes it the whole gradient)."""
+    return (1.0 - 0.5 * tie - loses).astype(dtype)
+
+
+def _maximum_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    a, b = _data(a), _data(b)
+    tie, dtype = a == b, np.result_type(a, b)
+    return (_share(a < b, tie, dtype), _share(b < a, tie, dtype))
+
+
+def _minimum_local(a: Any, b: Any, out: Any) -> tuple[Any, Any]:
+    a, b = _data(a), _data(b)
+    tie, dtype = a == b, np.result_type(a, b)
+    return (_share(a > b, tie, dtype), _share(b > a, tie, dtype))
+
+
+def _clip_forward(x: np.ndarray, bounds: tuple[float | None, float | None]) -> np.ndarray:
+    low, high = bounds
+    return np.clip(x, low, high)
+
+
+def _clip_local(a: Any, out: Any, bounds: tuple[float | None, float | None]) -> tuple[Any]:
+    x = _data(a)
+    low, high = bounds
+    # PyTorch's clamp: the gradient passes where low <= x <= high, the bounds included, and not
+    # at NaN (every comparison false)
+    inside = np.ones(x.shape, dtype=bool) if low is None else x >= low
+    if high is not None:
+        inside &= x <= high
+    return (inside.astype(x.dtype),)
+
+
+# fmt: off
+MAXIMUM: Final = Elementwise(Op("maximum", "maximum", np.maximum, _maximum_local,
+                                ("1 where {a} > {b}, 1/2 where {a} = {b}, else 0",
+                                 "1 where {b} > {a}, 1/2 where {a} = {b}, else 0"), template="maximum({a}, {b})"),
+                             np.maximum)
+MINIMUM: Final = Elementwise(Op("minimum", "minimum", np.minimum, _minimum_local,
+                                ("1 where {a} < {b}, 1/2 where {a} = {b}, else 0",
+                                 "1 where {b} < {a}, 1/2 where {a} = {b}, else 0"), template="minimum({a}, {b})"),
+                             np.minimum)
+CLIP:    Final = Elementwise(Op("clip", "clip", _clip_forward, _clip_local, ("1 where {a} is within {p}, else 0",),
+                                has_arg=True, template="clip({a}, {p})"),
+                             _clip_forward, fresh_local=True)
+# fmt: on
+
+
 def _swap(x: Any) -> Any:
     """The last two axes exchanged (a matrix transpose, batched): for arrays and Tensors alike."""
     n = x.ndim
@@ -200,11 +256,28 @@ class MatMul(Op):
             if b._fn is not CONSTANT:
                 db = A.T @ grad
             return (da, db)
+        if A.ndim == 1 or B.ndim == 1:
+            return self._vector_vjp(a, b, A, B, grad)
         # batched: numpy may have broadcast the batch axes, whose gradient is summed back
         if a._fn is not CONSTANT:
             da = unbroadcast(grad @ _swap(B), A.shape)
         if b._fn is not CONSTANT:
             db = unbroadcast(_swap(A) @ grad, B.shape)
+        return (da, db)
+
+    def _vector_vjp(self, a: Node, b: Node, A: Any, B: Any, grad: Any) -> tuple[Any, ...]:
+        """The step when an operand is a vector: numpy's matmul reads a left vector (n,) as a
+        row (1, n) and a right one as a column (n, 1), then drops that axis from the result. The
+        same is done here: the gradient gets the dropped axes back, the matrix rule runs (with
+        its batch axes summed back), and each operand's gradient loses the axis it was given."""
+        A2 = A.reshape((1, A.shape[0])) if A.ndim == 1 else A
+        B2 = B.reshape((B.shape[0], 1)) if B.ndim == 1 else B
+        g2 = grad.reshape(np.broadcast_shapes(A2.shape[:-2], B2.shape[:-2]) + (A2.shape[-2], B2.shape[-1]))
+        da = db = None
+        if a._fn is not CONSTANT:
+            da = unbroadcast(g2 @ _swap(B2), A2.shape).reshape(A.shape)
+        if b._fn is not CONSTANT:
+            db = unbroadcast(_swap(A2) @ g2, B2.shape).reshape(B.shape)
         return (da, db)
 
 
@@ -213,7 +286,8 @@ MATMUL: Final = MatMul()
 
 def _expand(g: Any, node: Node) -> Any:
     """The gradient of a reduction, spread back over the reduced axes of the input."""
-    axis, keepdims = node._arg
+    arg = node._arg  # (axis, keepdims), and var's ddof after them
+    axis, keepdims = arg[0], arg[1]
     shape = node.parents[0].data.shape
     if not shape:  # a 0-d input: numpy's axis 0 or -1 reduced nothing, so there is nothing to spread
         return g
@@ -266,16 +340,42 @@ def _mean_scale(node: Node) -> float:
     return 1.0 / max(1, _count(node.parents[0].data.shape, node._arg[0]))
 
 
+def _min_forward(x: np.ndarray, arg: tuple[Any, bool]) -> np.ndarray:
+    return np.min(x, axis=arg[0], keepdims=arg[1])
+
+
 def _max_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    """The step of ``max`` and of ``min``: the gradient goes to the extreme elements."""
     x = node.parents[0].data
-    axis, _ = node._arg
+    axis = node._arg[0]
     if not x.ndim:  # numpy's axis 0 or -1 of a 0-d array: the max is the element
         return (g,)
-    top = np.maximum.reduce(x, axis=axis, keepdims=True)  # ufunc reductions: np.max and .sum wrap them in Python
+    # ufunc reductions: np.max and .sum wrap them in Python
+    top = (np.minimum if node._fn is MIN else np.maximum).reduce(x, axis=axis, keepdims=True)
     # the elements equal to the max, or NaN where the max is NaN (NaN wins, as numpy's max)
     mask = ((x == top) | ((x != x) & (top != top))).astype(x.dtype)
     mask /= np.add.reduce(mask, axis=axis, keepdims=True)  # ties share the gradient
     return (_expand(g, node) * mask,)
+
+
+def _var_forward(x: np.ndarray, arg: tuple[Any, bool, float]) -> np.ndarray:
+    axis, keepdims, ddof = arg
+    if not _count(x.shape, axis):  # the variance of nothing: NaN, as the mean of nothing
+        return _mean_forward(x, (axis, keepdims))
+    return np.var(x, axis=axis, keepdims=keepdims, ddof=ddof)
+
+
+def _var_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    x: Any = node.parents[0] if symbolic else node.parents[0].data
+    axis, _, ddof = node._arg
+    n = _count(node.parents[0].data.shape, axis)
+    if not n:  # an empty axis: an empty gradient
+        return (_expand(g, node),)
+    centered = x - x.mean(axis=axis, keepdims=True)
+    # (an infinite upstream gradient, from std = sqrt(var) at 0, times a 0 is NaN: the engine's
+    # rule for sqrt at 0 says what that means, numpy's warning would add nothing)
+    with np.errstate(invalid="ignore"):
+        return (_expand(g, node) * centered * (2.0 / (n - ddof)),)
 
 
 SUM: Final = Op("sum", "sum", _sum_forward, lambda a, out, arg: (None,), ("1 (spread over the summed axes)",),
@@ -284,6 +384,12 @@ MEAN: Final = Op("mean", "mean", _mean_forward, lambda a, out, arg: (None,), ("1
                  has_arg=True, vjp=lambda node, g, symbolic: (_expand(g, node) * _mean_scale(node),))
 MAX: Final = Op("max", "max", _max_forward, lambda a, out, arg: (None,), ("1 where {a} is the max, else 0",),
                 has_arg=True, vjp=_max_vjp)
+MIN: Final = Op("min", "min", _min_forward, lambda a, out, arg: (None,), ("1 where {a} is the min, else 0",),
+                has_arg=True, vjp=_max_vjp)
+VAR: Final = Op("var", "var", _var_forward, lambda a, out, arg: (None,), ("2 ({a} - mean({a})) / (n - ddof)",),
+                has_arg=True, vjp=_var_vjp)
+"""The variance over ``arg = (axis, keepdims, ddof)``, as ``np.var``: the mean square distance from
+the mean, with ``n - ddof`` for ``n`` as the divisor (``ddof=1``: the unbiased estimate)."""
 RESHAPE: Final = Op("reshape", "reshape", lambda x, shape: x.reshape(shape), lambda a, out, arg: (None,),
                     ("reshape d{out} back to the shape of {a}",), has_arg=True,
                     vjp=lambda node, g, symbolic: (g.reshape(node.parents[0].data.shape),))
@@ -345,6 +451,69 @@ def _concat_forward(*xs_and_arg: Any) -> np.ndarray:
 CONCAT: Final = Op("concatenate", "concat", _concat_forward, lambda xs, out, arg: [None] * len(xs),
                    ("the slice of d{out} that {x} filled",), has_arg=True, variadic=True, vjp=_concat_vjp)
 
+def _where_forward(x: np.ndarray, y: np.ndarray, condition: np.ndarray) -> np.ndarray:
+    return np.where(condition, x, y)
+
+
+def _where(condition: np.ndarray, x: Any, y: Any) -> Any:
+    """``where(condition, x, y)`` on arrays, or a graph node of it when ``x`` is one (under
+    ``create_graph``, where ``where``'s own step is differentiated)."""
+    if isinstance(x, Node):
+        cls: Any = type(x)
+        y = cls(np.zeros((), x.data.dtype), _fn=CONSTANT) if not isinstance(y, Node) else y
+        return cls(_where_forward(x.data, y.data, condition), _fn=WHERE, _parents=(x, y), _arg=condition)
+    return _where_forward(x, y, condition)
+
+
+def _where_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    a, b = node._a, node._b
+    assert a is not None and b is not None
+    condition = node._arg
+    da = None if a._fn is CONSTANT else unbroadcast(_where(condition, g, 0), a.data.shape)
+    db = None if b._fn is CONSTANT else unbroadcast(_where(~condition, g, 0), b.data.shape)
+    return (da, db)
+
+
+WHERE: Final = Op("where", "where", _where_forward,
+                  lambda a, b, out, condition: (1.0 * condition, 1.0 * ~condition),
+                  ("1 where the condition holds, else 0", "0 where the condition holds, else 1"),
+                  has_arg=True, template="where(condition, {a}, {b})", vjp=_where_vjp)
+"""``x`` where the condition (a boolean array, the node's ``arg``) holds, else ``y``: each gradient
+goes to the operand that was picked, and is summed back to its shape (all three broadcast)."""
+
+
+def _broadcast_forward(x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    full = np.empty(shape, dtype=x.dtype)
+    full[...] = x  # an array of its own (np.broadcast_to gives a read-only view), in one C call
+    return full
+
+
+def _unary(fn: Op, g: Any, arg: Any) -> Any:
+    """``fn`` applied to ``g``: an array, or under ``create_graph`` a graph node."""
+    if isinstance(g, Node):
+        cls: Any = type(g)
+        return cls(fn.forward(g.data, arg), _fn=fn, _parents=(g,), _arg=arg)
+    return fn.forward(g, arg)
+
+
+def _broadcast_to_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    return (_unary(SUM_TO, g, node.parents[0].data.shape),)
+
+
+def _sum_to_vjp(node: Node, g: Any, symbolic: bool) -> Sequence[Any]:
+    return (_unary(BROADCAST_TO, g, node.parents[0].data.shape),)
+
+
+BROADCAST_TO: Final = Op("broadcast_to", "broadcast_to", _broadcast_forward, lambda a, out, arg: (None,),
+                         ("sum d{out} back to the shape of {a}",), has_arg=True, template="broadcast_to({a}, {p})",
+                         vjp=_broadcast_to_vjp)
+SUM_TO: Final = Op("sum_to", "sum_to", lambda x, shape: unbroadcast(x, shape), lambda a, out, arg: (None,),
+                   ("1 (d{out} spread back over the summed axes)",), has_arg=True, template="sum_to({a}, {p})",
+                   vjp=_sum_to_vjp)
+"""DeZero's ``sum_to``: the sum over the axes that broadcasting would add to reach the input's shape
+from ``arg``, so that the result has shape ``arg``. It and ``broadcast_to`` are each other's
+chain-rule step."""
+
 TENSOR_OPS: tuple[Op, ...] = (ADD, SUB, MUL, DIV, NEG, POW, POW_TENSOR, EXP, LOG, SQRT, SIN, COS, TANH, SIGMOID,
-                              RELU, LEAKY_RELU, ELU, ABS, MATMUL, SUM, MEAN, MAX, RESHAPE, TRANSPOSE, GETITEM,
-                              SCATTER, CONCAT)
+                              RELU, LEAKY_RELU, ELU, ABS, MAXIMUM, MINIMUM, CLIP, MATMUL, SUM, MEAN, MAX, MIN, VAR,
+                              RESHAPE, TRANSPOSE, GETITEM, SCATTER, CONCAT, WHERE, BROADCAST_TO, SUM_TO)

@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from autograd import ops
-from autograd.engine import CONSTANT, LEAF, Node, _mode, check_anomaly, mypyc_attr
+from autograd.engine import CONSTANT, FROZEN, LEAF, Node, _mode, check_anomaly, mypyc_attr
 from autograd.errors import DomainError
 from autograd.op import Op
 
@@ -39,7 +39,10 @@ def _lift(x: Any, op: str) -> Value:
     if isinstance(x, Value):
         return x
     if _is_number(x):
-        return Value(float(x), _fn=CONSTANT)
+        try:
+            return Value(float(x), _fn=CONSTANT)
+        except OverflowError:  # an int too big for a float: say so, naming the operand
+            _real(x, f"the number operand of {op}")
     raise TypeError(f"unsupported operand for {op}: Value and {type(x).__name__}")
 
 
@@ -146,9 +149,10 @@ class Value(Node):
     and ``parents`` the record of the op that made it. ``==`` is identity (Values are graph
     nodes and may be dict keys); ``<``, ``>`` and friends compare ``data``.
 
-    ``Value(data, name=None)``: ``data`` a real number (int, float, numpy scalar, Fraction),
-    ``name`` a ``str`` shown in errors, traces and pictures; ``label=`` (micrograd's spelling)
-    is accepted for it.
+    ``Value(data, name=None, requires_grad=True)``: ``data`` a real number (int, float, numpy
+    scalar, Fraction), ``name`` a ``str`` shown in errors, traces and pictures; ``label=``
+    (micrograd's spelling) is accepted for it. With ``requires_grad=False`` the input needs no
+    gradient: a backward pass skips it (see :attr:`Node.requires_grad`).
     """
 
     __slots__ = ()
@@ -162,6 +166,7 @@ class Value(Node):
         name: Any = None,  # not ``str | None``: the compiled build would word the error itself
         *,
         label: Any = None,
+        requires_grad: object = True,
         _fn: Op = LEAF,
         _parents: tuple[Node, ...] = (),
         _arg: Any = None,
@@ -180,7 +185,7 @@ class Value(Node):
             name, argument = label, "label"
         if name is not None and not isinstance(name, str):
             raise TypeError(f"Value() {argument} must be a str or None, got {type(name).__name__}: {name!r}")
-        Node.__init__(self, value, 0.0, name=name)
+        Node.__init__(self, value, 0.0, LEAF if requires_grad else FROZEN, name=name)
 
     def __repr__(self) -> str:
         name = f"{self.name}=" if self.name else ""

@@ -7,7 +7,7 @@ of ``Tensor`` s. Both are :class:`Module` s and train with the same optimizers, 
 :func:`fit`.
 """
 
-from nn import activations, data, init, losses, optim
+from nn import activations, checkpoint, data, init, losses, optim, schedules
 from nn.activations import (
     ELU,
     Activation,
@@ -25,12 +25,14 @@ from nn.activations import (
     softmax,
     tanh,
 )
+from nn.checkpoint import load_checkpoint, save_checkpoint
 from nn.data import DataLoader
 from nn.layers import BatchNorm1d, Dropout, Linear, Sequential
 from nn.module import Module, StateDictError
 from nn.optim import SGD, AdaGrad, Adam, Momentum, Optimizer, RMSProp
 from nn.perceptron import NotLinearlySeparableError, Perceptron, PerceptronResult
 from nn.scalar import MLP, Layer, Neuron
+from nn.schedules import CosineLR, ExponentialLR, Schedule, StepLR, WarmupLR
 from nn.train import History, accuracy, evaluate, fit
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "Activation", "Identity", "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "Softmax",
     "identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "softmax",
     "Optimizer", "SGD", "Momentum", "AdaGrad", "RMSProp", "Adam",
+    "Schedule", "StepLR", "ExponentialLR", "CosineLR", "WarmupLR", "save_checkpoint", "load_checkpoint",
     "DataLoader", "fit", "evaluate", "History", "accuracy",
-    "activations", "data", "init", "losses", "optim",
+    "activations", "checkpoint", "data", "init", "losses", "optim", "schedules",
 ]

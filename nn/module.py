@@ -11,14 +11,24 @@ State (parameters and buffers such as batch norm's running statistics) goes to a
 numpy arrays (:meth:`Module.state_dict`) and portable ``.npz`` files (:meth:`Module.save`),
 never pickles: a file written by chainrule can be read by numpy alone, and reading one cannot
 run code.
+
+Loading reads the archive's directory and each entry's ``.npy`` header first, and checks every
+name, shape and dtype against the model before it reads any array: a file with an unexpected
+entry (say, a gigabyte of zeros compressed into a kilobyte) is refused before anything big is
+read, and no entry is read past the size its header announces. Only regular files are read (a
+FIFO would block forever).
 """
 
 from __future__ import annotations
 
+import errno
 import json
+import math
 import os
-from collections.abc import Iterator, Mapping
-from typing import Any
+import stat
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from typing import IO, Any, NamedTuple, Protocol
 
 import numpy as np
 
@@ -190,31 +200,9 @@ class Module:
         non-numeric array raises :class:`StateDictError` and changes nothing.
         """
         params = dict(self.named_parameters())
-        buffers = dict(self.named_buffers())
-        expected = {**{k: np.shape(p.data) for k, p in params.items()},
-                    **{k: b.shape for k, b in buffers.items()}}
-        missing = [k for k in expected if k not in state]
-        unexpected = [k for k in state if k not in expected]
-        problems = []
-        if missing:
-            problems.append(f"missing {', '.join(missing)}")
-        if unexpected:
-            problems.append(f"unexpected {', '.join(unexpected)}")
-        arrays: dict[str, np.ndarray] = {}
-        for name, shape in expected.items():
-            if name not in state:
-                continue
-            arr = np.asarray(state[name])
-            if arr.dtype.kind not in "fiu":
-                problems.append(f"{name} holds {arr.dtype} data, not numbers")
-            elif arr.shape != shape:
-                problems.append(f"{name} has shape {arr.shape}, the model needs {shape}")
-            else:
-                arrays[name] = arr
-        if problems:
-            raise StateDictError(
-                f"state does not fit {type(self).__name__}: " + "; ".join(problems)
-            )
+        expected = self._expected_shapes()
+        arrays = {k: np.asarray(v) for k, v in state.items() if k in expected}
+        self._check_fit(expected, arrays, [k for k in state if k not in expected])
         # All checked: now assign, keeping each parameter's type and dtype.
         for name, p in params.items():
             arr = arrays[name]
@@ -227,6 +215,35 @@ class Module:
                 full = f"{prefix}.{bname}" if prefix else bname
                 old = getattr(module, bname)
                 object.__setattr__(module, bname, arrays[full].astype(old.dtype, copy=True))
+
+    def _expected_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The shape of every parameter and buffer, by dotted name, in :meth:`state_dict`'s order."""
+        shapes = {k: np.shape(p.data) for k, p in self.named_parameters()}
+        shapes.update((k, b.shape) for k, b in self.named_buffers())
+        return shapes
+
+    def _check_fit(self, expected: Mapping[str, tuple[int, ...]], found: Mapping[str, _Shaped],
+                   unexpected: Iterable[str]) -> None:
+        """Raise :class:`StateDictError` naming every way ``found`` (arrays, or an archive's
+        headers, by name) and the ``unexpected`` names do not fit ``expected``."""
+        problems = []
+        missing = [k for k in expected if k not in found]
+        if missing:
+            problems.append(f"missing {', '.join(missing)}")
+        unexpected = list(unexpected)
+        if unexpected:
+            problems.append(f"unexpected {', '.join(_cut(k) for k in unexpected[:20])}"
+                            + (f" and {len(unexpected) - 20} more" if len(unexpected) > 20 else ""))
+        for name, shape in expected.items():
+            if name not in found:
+                continue
+            arr = found[name]
+            if arr.dtype.kind not in "fiu":
+                problems.append(f"{name} holds {arr.dtype} data, not numbers")
+            elif arr.shape != shape:
+                problems.append(f"{name} has shape {arr.shape}, the model needs {shape}")
+        if problems:
+            raise StateDictError(f"state does not fit {type(self).__name__}: " + "; ".join(problems))
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the state to ``path`` as an ``.npz`` file, whole or not at all.
@@ -250,30 +267,28 @@ class Module:
         every case the model is left exactly as it was.
         """
         path = os.fspath(path)
-        if not os.path.exists(path):
-            raise FileNotFoundError(f"no saved model at {path!r}")
+        expected = self._expected_shapes()
         try:
-            # Read everything now: the archive is lazy and checks each entry's CRC on access.
-            with np.load(path, allow_pickle=False) as archive:
-                contents = {k: archive[k] for k in archive.files}
-        except (FileNotFoundError, PermissionError, IsADirectoryError):
+            with open_regular(path) as file, zipfile.ZipFile(file) as archive:
+                entries = _entries(archive)
+                meta = _read_meta(archive, entries.pop(_META, None), _meta_limit(expected))
+                if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+                    raise StateDictError(f"{path!r} is not a chainrule model file (no {FORMAT!r} header)")
+                try:
+                    headers = {k: _header(archive, entries[k]) for k in expected if k in entries}
+                    self._check_fit(expected, headers, [k for k in entries if k not in expected])
+                except StateDictError as exc:
+                    raise StateDictError(f"{path!r} (saved from a {_cut(str(meta.get('model')))}): {exc}") from None
+                # Everything fits: only now read the arrays, each no further than its header says.
+                arrays = {k: _read_array(archive, entries[k], headers[k]) for k in expected}
+        except (FileNotFoundError, PermissionError, IsADirectoryError, StateDictError):
             raise
         except Exception as exc:  # zipfile, zlib, struct and numpy each raise their own kind
             raise StateDictError(
                 f"{path!r} is not a readable chainrule model file (damaged or truncated?): "
-                f"{type(exc).__name__}: {exc}"
+                f"{type(exc).__name__}: {_cut(str(exc), 300)}"
             ) from None
-        meta_raw = contents.pop(_META, None)
-        try:
-            meta = json.loads(str(meta_raw)) if meta_raw is not None else None
-        except ValueError:
-            meta = None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-            raise StateDictError(f"{path!r} is not a chainrule model file (no {FORMAT!r} header)")
-        try:
-            self.load_state_dict(contents)
-        except StateDictError as exc:
-            raise StateDictError(f"{path!r} (saved from a {meta.get('model')}): {exc}") from None
+        self.load_state_dict(arrays)
         return self
 
     # -- description ------------------------------------------------------------------------
@@ -338,6 +353,121 @@ class Module:
     def extra_repr(self) -> str:
         """The arguments shown in ``repr`` (e.g. ``nin=2, nout=16``); subclasses override it."""
         return ""
+
+
+# -- reading saved files: headers first, then no more than they announce -------------------------
+class _Shaped(Protocol):
+    """An array, or an entry's header: what :meth:`Module._check_fit` looks at."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def dtype(self) -> np.dtype[Any]: ...
+
+
+class _Header(NamedTuple):
+    """An ``.npy`` entry's header: its array's shape and dtype, and where the data starts."""
+
+    shape: tuple[int, ...]
+    dtype: np.dtype[Any]
+    fortran_order: bool
+    offset: int  # the header's length: the data follows it
+
+
+def open_regular(path: str) -> IO[bytes]:
+    """Open ``path`` for reading if it is a regular file; raise at once if it is not.
+
+    ``FileNotFoundError`` for a missing file, ``IsADirectoryError`` for a directory, and
+    :class:`StateDictError` for a FIFO, a device or a socket: reading one could block forever
+    or never end. The file is opened without blocking and looked at through its descriptor,
+    so a FIFO is refused without waiting for a writer, and the file checked is the one read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise FileNotFoundError(errno.ENOENT, "no saved model at this path", path) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "this is a directory, not a saved model", path)
+        if not stat.S_ISREG(mode):
+            raise StateDictError(f"{path!r} is not a regular file (a FIFO, a device or a socket): "
+                                 "a saved model is a file written by Module.save")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _entries(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The archive's entries by array name (``np.savez`` names them ``<name>.npy``), from its
+    directory alone. An entry of another kind is kept under its full name: it is unexpected."""
+    entries: dict[str, zipfile.ZipInfo] = {}
+    for info in archive.infolist():
+        name = info.filename[:-4] if info.filename.endswith(".npy") else info.filename
+        if name in entries:
+            raise StateDictError(f"the archive holds {_cut(name)!r} twice")
+        entries[name] = info
+    return entries
+
+
+def _header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> _Header:
+    """Read an entry's ``.npy`` header (a few hundred bytes) and check that the entry's size, as
+    the archive's directory gives it, is exactly the header plus the data it describes."""
+    with archive.open(info) as f:
+        version = np.lib.format.read_magic(f)
+        if version == (1, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_1_0(f)
+        elif version == (2, 0):
+            shape, fortran_order, dtype = np.lib.format.read_array_header_2_0(f)
+        else:
+            raise ValueError(f"entry {_cut(info.filename)!r} has .npy format version {version}")
+        return _Header(tuple(shape), dtype, fortran_order, f.tell())
+
+
+def _read_array(archive: zipfile.ZipFile, info: zipfile.ZipInfo, header: _Header) -> np.ndarray:
+    """The array of an entry whose header fits the model (see :func:`_header`), if the entry's
+    size in the archive's directory is exactly that header's and its data's: nothing is read
+    otherwise. Reading the entry to its last byte makes ``zipfile`` check its CRC."""
+    count = math.prod(header.shape)
+    size = header.offset + count * header.dtype.itemsize
+    if info.file_size != size:
+        raise ValueError(f"entry {_cut(info.filename)!r} is {info.file_size:,} bytes; its header describes {size:,}")
+    with archive.open(info) as f:
+        f.seek(header.offset)
+        data = f.read(count * header.dtype.itemsize)
+        if len(data) != count * header.dtype.itemsize or f.read(1):
+            raise ValueError(f"entry {_cut(info.filename)!r} is not as long as its header says")
+    array = np.frombuffer(data, dtype=header.dtype, count=count)
+    return array.reshape(header.shape, order="F" if header.fortran_order else "C")
+
+
+def _meta_limit(expected: Mapping[str, tuple[int, ...]]) -> int:
+    """The most bytes a model's ``__meta__`` entry may take: twice what this model's own takes
+    (its names and shapes), and some room (a file saved from another model is refused anyway)."""
+    chars = sum(len(k) + 4 * len(s) + 16 for k, s in expected.items())
+    return 4 * (2 * chars + 4096) + 1024  # 4 bytes per character in numpy's unicode arrays
+
+
+def _read_meta(archive: zipfile.ZipFile, info: zipfile.ZipInfo | None, limit: int) -> Any:
+    """The JSON of the ``__meta__`` entry, or ``None`` when there is none or it is not a text
+    entry of at most ``limit`` bytes."""
+    if info is None or info.file_size > limit:
+        return None
+    header = _header(archive, info)
+    if header.dtype.kind != "U" or header.shape != () or header.dtype.itemsize > limit:
+        return None
+    try:
+        return json.loads(str(_read_array(archive, info, header)[()]))
+    except ValueError:
+        return None
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """``text``, cut to ``limit`` characters for a message (names in a file can be any length)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _walk(path: str, value: Any, kind: type | tuple[type, ...]) -> Iterator[tuple[str, Any]]:

@@ -64,13 +64,19 @@ def accuracy(output: Any, target: Any, threshold: float | None = None) -> float:
 
 @dataclass
 class History:
-    """Per-epoch averages recorded by :func:`fit`: lists you can plot against ``epoch``."""
+    """Per-epoch averages recorded by :func:`fit`: lists you can plot against ``epoch``.
+
+    ``lr`` is the optimizer's learning rate at the start of each epoch (the rate its first step
+    used). It is not among :meth:`as_dict`'s series, which :meth:`plot` draws on one axis: a rate
+    of 0.001 beside a loss of 2 would be a flat line; plot it on an axis of its own.
+    """
 
     epoch: list[int] = field(default_factory=list)
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     val_accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, list[float]]:
         """The non-empty series by name (``loss``, ``accuracy``, ``val_loss``...)."""
@@ -142,6 +148,7 @@ def fit(
             model.train()
             total_loss = total_score = 0.0
             seen = 0
+            rate = optimizer.lr  # read before the steps: a schedule changes it after each one
             for X, y in loader:
                 optimizer.zero_grad()
                 out = model(X)
@@ -163,6 +170,7 @@ def fit(
                 bar.refresh()  # show each epoch's final numbers, however fast the epoch was
             history.epoch.append(epoch)
             history.loss.append(total_loss / seen)
+            history.lr.append(rate)
             if metric is not None:
                 history.accuracy.append(total_score / seen)
             if validation is not None:

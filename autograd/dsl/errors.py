@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 _CONTEXT = 60  # characters shown on each side of the caret
+_NAME = 40  # characters of a name shown in a message (a name may be 100,000 characters long)
+
+
+def shown(name: object, quote: bool = True) -> str:
+    """A name as a message shows it: quoted (``repr``), cut to its first characters if long."""
+    text = str(name)
+    cut = text if len(text) <= _NAME else text[:_NAME] + "…"
+    return repr(cut) if quote else cut
 
 
 class DSLError(ValueError):

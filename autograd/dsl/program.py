@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.dsl.errors import DSLError, MissingInputError
+from autograd.dsl.errors import DSLError, MissingInputError, shown
 from autograd.dsl.syntax import (
     PARAMETER_FUNCTIONS,
     Binary,
@@ -58,7 +58,7 @@ class Program:
         for st in parsed:
             where = assigned.get(st.target) or declared.get(st.target)
             if where is not None:
-                raise self._error(st, f"{st.target!r} is assigned twice (first on line {where.line})",
+                raise self._error(st, f"{shown(st.target)} is assigned twice (first on line {where.line})",
                                   "give the new value another name")
             if _is_literal(st.value):  # a declaration: an input with a default, wherever it stands
                 declared[st.target] = st
@@ -69,22 +69,22 @@ class Program:
             for name in _names(st.value):
                 used.add(name.id)
                 if name.id == st.target:
-                    raise self._error(name, f"{st.target!r} is defined in terms of itself",
+                    raise self._error(name, f"{shown(st.target)} is defined in terms of itself",
                                       "a program is a graph without cycles: use a new name")
                 if name.id not in assigned and name.id not in inputs:
                     inputs[name.id] = name
             if st.target in inputs and st.target not in declared:
                 first = inputs[st.target]
-                raise self._error(st, f"{st.target!r} is assigned here but was already read as an input "
+                raise self._error(st, f"{shown(st.target)} is assigned here but was already read as an input "
                                       f"on line {first.line}: that makes a cycle",
-                                  f"assign {st.target!r} before it is used, or use a new name")
+                                  f"assign {shown(st.target)} before it is used, or use a new name")
             assigned[st.target] = st
             self.statements.append(st)
             self._order.append(st)
         for declared_name, st in declared.items():
             if declared_name not in used:
-                raise self._error(st, f"input {declared_name!r} is declared but never used",
-                                  f"remove the line {declared_name} = …")
+                raise self._error(st, f"input {shown(declared_name)} is declared but never used",
+                                  f"remove the line {shown(declared_name, quote=False)} = …")
         if not self.statements:
             raise DSLError("the program only declares inputs; it computes nothing",
                            hint="add a statement such as y = x**2")
@@ -110,7 +110,7 @@ class Program:
         given = dict(values or {})
         twice = [k for k in kwargs if k in given]
         if twice:
-            raise DSLError(f"{twice[0]!r} is given both in the mapping and as a keyword",
+            raise DSLError(f"{shown(twice[0])} is given both in the mapping and as a keyword",
                            hint="give every input once")
         given.update(kwargs)
         for k in given:
@@ -125,25 +125,29 @@ class Program:
         for name, v in raw.items():
             problem = _check_input(v, tensor)
             if problem:
-                raise self._error(self._where[name], f"input {name!r} {problem}", _INPUT_HINT)
+                raise self._error(self._where[name], f"input {shown(name)} {problem}", _INPUT_HINT)
         env: dict[str, Any] = {name: _leaf(name, v, tensor) for name, v in raw.items()}
+        named = {id(v) for v in env.values()}  # (a set, not a scan of env per statement: linear time)
         for st in self.statements:
             node = self._evaluate(st.value, env)
-            if not hasattr(node, "name") or any(node is v for v in env.values()):
-                node = node + 0.0  # a bare number, or "y = x": y gets its own node, x keeps its name
+            if id(node) in named:
+                node = node + 0.0  # "y = x": y gets its own node, x keeps its name
             node.name = st.target
             env[st.target] = node
+            named.add(id(node))
+        if tensor:  # a statement of numbers alone ran on Values: give it as a Tensor like the rest
+            return {k: _constant_tensor(v) if isinstance(v, Value) else v for k, v in env.items()}
         return env
 
     def _unknown(self, name: str) -> DSLError:
         if name in self._assigned:
-            return self._error(self._assigned[name], f"{name!r} is an output (computed here), not an input",
+            return self._error(self._assigned[name], f"{shown(name)} is an output (computed here), not an input",
                                f"the inputs are: {', '.join(self.inputs)}")
         import difflib
 
-        close = difflib.get_close_matches(str(name), self.inputs, n=1)
+        close = difflib.get_close_matches(str(name), self.inputs, n=1) if len(str(name)) <= 100 else []
         guess = f"did you mean {close[0]!r}? " if close else ""
-        return DSLError(f"no input named {name!r}", hint=f"{guess}the inputs are: {', '.join(self.inputs)}")
+        return DSLError(f"no input named {shown(name)}", hint=f"{guess}the inputs are: {', '.join(self.inputs)}")
 
     # -- identity: two programs are equal when their canonical texts are -------------------------
     def __eq__(self, other: object) -> bool:
@@ -153,8 +157,12 @@ class Program:
         return hash(self.to_text())
 
     def _evaluate(self, e: Expr, env: dict[str, Any]) -> Any:
-        if isinstance(e, Num):  # a constant node (pictures can hide it), or a plain number for tensors
-            return Value(float(e.value), _fn=CONSTANT) if not _tensor_mode(env) else e.value
+        # A number is a constant Value (pictures can hide it), with array inputs too: numbers
+        # alone then compute on the scalar engine, with its domain rules (1/0, exp overflow, a
+        # negative number to a fractional power are DomainErrors), and become plain floats
+        # where they meet a Tensor (see _mixed), which lifts them to its own dtype.
+        if isinstance(e, Num):
+            return Value(float(e.value), _fn=CONSTANT)
         if isinstance(e, Name):
             return env[e.id]
         try:
@@ -164,16 +172,23 @@ class Program:
             if isinstance(e, Binary):
                 return self._binary(e, env)
             return self._call(e, env)
+        except DSLError:
+            raise
         except DomainError as exc:
-            width = len(e.func) if isinstance(e, Call) else 1
-            raise DSLError(str(exc), self.source, e.line, e.column, width,
-                           "the values given are outside the domain of this operation") from exc
+            raise self._at(e, str(exc), "the values given are outside the domain of this operation") from exc
+        except (ArithmeticError, ValueError, TypeError) as exc:  # numpy's: shapes that do not broadcast, say
+            raise self._at(e, f"{type(exc).__name__}: {exc}", "check the shapes and dtypes of the inputs") from exc
+
+    def _at(self, e: Unary | Binary | Call, reason: str, hint: str) -> DSLError:
+        """An error pointed at the operation ``e``."""
+        width = len(e.func) if isinstance(e, Call) else 1
+        return DSLError(reason, self.source, e.line, e.column, width, hint)
 
     def _binary(self, e: Binary, env: dict[str, Any]) -> Any:
         left = self._evaluate(e.left, env)
         if e.op == "**" and _is_literal(e.right):
             return left ** number_value(e.right)  # a constant exponent: the op x**p, not x**Value
-        right = self._evaluate(e.right, env)
+        left, right = _mixed(left, self._evaluate(e.right, env))
         if e.op == "+":
             return left + right
         if e.op == "-":
@@ -192,9 +207,11 @@ class Program:
         if e.func in ("sum", "max", "min"):
             if any(not isinstance(a, Value) for a in args):
                 if e.func == "sum":  # with tensors: the sum of every element of every argument
-                    total = args[0].sum() if hasattr(args[0], "sum") else args[0]
-                    for a in args[1:]:
-                        total = total + (a.sum() if hasattr(a, "sum") else a)
+                    terms = [a.sum() if isinstance(a, Tensor) else float(a.data) for a in args]
+                    total = next(t for t in terms if isinstance(t, Tensor))
+                    for t in terms:
+                        if t is not total:
+                            total = total + t
                     return total
                 raise DSLError(f"{e.func}() of tensors is not supported", self.source, e.line, e.column,
                                len(e.func), "use max/min on scalar inputs")
@@ -242,8 +259,19 @@ def _names(e: Expr) -> list[Name]:
     return out
 
 
-def _tensor_mode(env: dict[str, Any]) -> bool:
-    return any(not isinstance(v, Value) for v in env.values())
+def _mixed(left: Any, right: Any) -> tuple[Any, Any]:
+    """The operands of a binary op, a Value made of numbers alone turned into its float where
+    it meets a Tensor (so that the Tensor lifts it to its own dtype)."""
+    if isinstance(left, Value) and isinstance(right, Tensor):
+        return float(left.data), right
+    if isinstance(right, Value) and isinstance(left, Tensor):
+        return left, float(right.data)
+    return left, right
+
+
+def _constant_tensor(value: Value) -> Tensor:
+    """A statement of numbers alone, computed on Values, as a 0-d Tensor (a constant)."""
+    return Tensor(np.array(value.data), _fn=CONSTANT)
 
 
 _INPUT_HINT = "pass finite numbers or numpy arrays (a Value or Tensor is used as it is, never mixed)"

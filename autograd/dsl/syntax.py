@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from autograd.dsl.errors import DSLError
+from autograd.dsl.errors import DSLError, shown
 
 MAX_SOURCE = 100_000
 """The longest program text accepted, in characters."""
@@ -84,9 +84,9 @@ def tokenize(source: str) -> Iterator[Token]:
                         j += 1
             text = source[i:j]
             if text.count(".") > 1:
-                raise DSLError(f"malformed number {text!r}", source, line, col, len(text))
+                raise DSLError(f"malformed number {shown(text)}", source, line, col, len(text))
             if j < n and (source[j].isalpha() or source[j] == "_"):
-                raise DSLError(f"malformed number {source[i:j + 1]!r}", source, line, col, j - i + 1,
+                raise DSLError(f"malformed number {shown(source[i:j + 1])}", source, line, col, j - i + 1,
                                "put an operator between a number and a name, e.g. 2*x")
             yield Token("num", text, line, col)
             i = j
@@ -95,7 +95,7 @@ def tokenize(source: str) -> Iterator[Token]:
             while j < n and (source[j].isalpha() or source[j] in _DIGITS or source[j] == "_"):
                 j += 1
             if not source[i:j].isascii():
-                raise DSLError(f"name {source[i:j]!r} is not ASCII", source, line, col, j - i,
+                raise DSLError(f"name {shown(source[i:j])} is not ASCII", source, line, col, j - i,
                                "names are letters, digits and _, as in x1 or w_2")
             if source[i:j].lower() in ("inf", "infinity", "nan"):
                 raise DSLError(f"{source[i:j]!r} is not allowed: numbers must be finite", source, line, col, j - i,
@@ -241,7 +241,7 @@ class Parser:
             raise self.error(tok, f"a statement starts with the name it assigns, found {_describe(tok)}",
                              "write name = expression")
         if tok.text in FUNCTIONS:
-            raise self.error(tok, f"{tok.text!r} is a function and cannot be assigned",
+            raise self.error(tok, f"{shown(tok.text)} is a function and cannot be assigned",
                              "choose another name")
         self.expect("=", f"write {tok.text} = expression")
         value, _ = self.expression(0)
@@ -300,7 +300,7 @@ class Parser:
 
     def call(self, name: Token) -> tuple[Expr, int]:
         if name.text not in FUNCTIONS:
-            raise self.error(name, f"unknown function {name.text!r}", _suggest(name.text))
+            raise self.error(name, f"unknown function {shown(name.text)}", _suggest(name.text))
         self.expect("(")
         args: list[Expr] = []
         depth = 0
@@ -341,7 +341,7 @@ def _describe(tok: Token) -> str:
         return "the end of the program"
     if tok.kind == "nl":
         return "the end of the line"
-    return f"{tok.text!r}"
+    return shown(tok.text)
 
 
 def _usage(func: str) -> str:
@@ -357,7 +357,7 @@ def _usage(func: str) -> str:
 def _suggest(name: str) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, FUNCTIONS, n=1)
+    close = difflib.get_close_matches(name, FUNCTIONS, n=1) if len(name) <= 100 else []
     known = ", ".join(sorted(FUNCTIONS))
     return f"did you mean {close[0]!r}? The functions are: {known}" if close else f"the functions are: {known}"
 

@@ -31,8 +31,8 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from autograd.functional import log_softmax, softmax
-from autograd.tensor import Tensor, concatenate, stack
+from autograd.functional import cross_entropy, log_softmax, softmax
+from autograd.tensor import Tensor, concatenate, maximum, minimum, stack, where
 from autograd.value import Value, max_, min_, sum_
 
 __all__ = ["Expr", "expressions", "points", "UNARY", "BINARY", "VARIADIC", "TensorGraph", "Step", "tensor_graphs",
@@ -223,7 +223,7 @@ def points(
 # -- random Tensor graphs ---------------------------------------------------------------------
 
 TENSOR_UNARY = ("neg", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "leaky_relu", "elu",
-                "pow", "pow_neg")
+                "pow", "pow_neg", "clip")
 """The elementwise ops :func:`tensor_graphs` draws (``log``, ``sqrt``, ``pow_neg``, ``exp`` guarded, see
 :meth:`TensorGraph.evaluate`)."""
 
@@ -280,7 +280,8 @@ class TensorGraph:
         return out, leaves
 
 
-_NO_ARG = frozenset({"neg", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "add", "sub", "mul", "matmul"})
+_NO_ARG = frozenset({"neg", "sin", "cos", "tanh", "sigmoid", "relu", "abs", "add", "sub", "mul", "matmul", "maximum",
+                     "minimum"})
 
 
 def _reduce(name: str) -> Callable[[Tensor, tuple[Any, bool]], Tensor]:
@@ -295,9 +296,16 @@ CHAINRULE: dict[str, Callable[..., Any]] = {
     "elu": lambda x, a: x.elu(a), "pow": lambda x, p: x**p, "pow_tensor": lambda x, y: x**y,
     "add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y, "div": lambda x, y: x / y,
     "matmul": lambda x, y: x @ y, "sum": _reduce("sum"), "mean": _reduce("mean"), "max": _reduce("max"),
+    "min": _reduce("min"), "var": lambda x, arg: x.var(axis=arg[0], keepdims=arg[1], ddof=arg[2]),
     "reshape": lambda x, shape: x.reshape(shape), "transpose": lambda x, axes: x.transpose(axes),
     "getitem": lambda x, index: x[index], "concatenate": concatenate, "stack": stack,
     "softmax": softmax, "log_softmax": log_softmax,
+    "clip": lambda x, bounds: x.clip(*bounds), "maximum": maximum, "minimum": minimum,
+    "where": lambda x, y, condition: where(condition, x, y),
+    "squeeze": lambda x, axis: x.squeeze(axis), "expand_dims": lambda x, axis: x.expand_dims(axis),
+    "flatten": lambda x, axes: x.flatten(*axes), "broadcast_to": lambda x, shape: x.broadcast_to(shape),
+    "sum_to": lambda x, shape: x.sum_to(shape),
+    "cross_entropy": lambda x, arg: cross_entropy(x, arg[0], reduction=arg[1], label_smoothing=arg[2]),
 }
 """chainrule's ops under the names :meth:`TensorGraph.evaluate` calls."""
 
@@ -384,8 +392,8 @@ def tensor_graphs(draw: Any, max_steps: int = 6, max_ndim: int = 3) -> TensorGra
         i = draw(st.integers(0, len(steps) - 1))
         shape = shapes[i]
         probe = np.zeros(shape)
-        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "reshape", "transpose", "index", "index",
-                                     "matmul", "join", "softmax"]))
+        kind = draw(st.sampled_from(["unary", "binary", "binary", "reduce", "reshape", "reshape", "transpose", "index",
+                                     "index", "matmul", "join", "softmax", "where", "broadcast", "cross_entropy"]))
         if kind == "unary":
             op = draw(st.sampled_from(TENSOR_UNARY))
             arg: Any = {"log": 0.5, "sqrt": 0.25, "leaky_relu": 0.1, "elu": 1.5}.get(op)
@@ -393,20 +401,42 @@ def tensor_graphs(draw: Any, max_steps: int = 6, max_ndim: int = 3) -> TensorGra
                 arg = draw(st.sampled_from([2.0, 3.0, 1.0, 0.0]))
             elif op == "pow_neg":
                 arg = (0.5, draw(st.sampled_from([-1.5, -1.0, 0.5, 1.5])))
+            elif op == "clip":  # (bounds the data can hit exactly: the gradient passes there)
+                arg = draw(st.sampled_from([(-0.5, 0.5), (None, 0.0), (-1.0, None), (1.0, 1.0)]))
             add(op, (i,), arg, probe)
         elif kind == "binary":
             partners = [j for j, s in enumerate(shapes) if _broadcasts(shape, s)]
             j = draw(st.sampled_from(partners)) if draw(st.booleans()) else leaf(_broadcast_partner(draw, shape))
-            op = draw(st.sampled_from(["add", "sub", "mul", "div", "pow_tensor"]))
+            op = draw(st.sampled_from(["add", "sub", "mul", "div", "pow_tensor", "maximum", "minimum"]))
             pair = (j, i) if draw(st.booleans()) else (i, j)
             add(op, pair, 0.5 if op in ("div", "pow_tensor") else None, probe + np.zeros(shapes[j]))
         elif kind == "reduce":
             arg = (_axis_arg(draw, len(shape)), draw(st.booleans()))
-            ops = ["sum", "mean", "max"] if probe.size else ["sum", "mean"]  # (the max of nothing is an error)
-            add(draw(st.sampled_from(ops)), (i,), arg, probe.sum(axis=arg[0], keepdims=arg[1]))
+            ops = ["sum", "mean", "max", "min", "var"] if probe.size else ["sum", "mean"]  # (no max of nothing)
+            op = draw(st.sampled_from(ops))
+            if op == "var":  # a divisor n - ddof > 0
+                n = probe.size // max(1, probe.sum(axis=arg[0], keepdims=True).size)
+                arg = (*arg, draw(st.sampled_from([0, 1])) if n > 1 else 0)
+            add(op, (i,), arg, probe.sum(axis=arg[0], keepdims=arg[1]))
         elif kind == "reshape":
-            target = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (*shape, 1), (1, *shape)]))
-            add("reshape", (i,), target, probe.reshape(target))
+            ones = [a for a, n in enumerate(shape) if n == 1]
+            op = draw(st.sampled_from(["reshape", "expand_dims", "flatten"] + (["squeeze"] if ones else [])))
+            if op == "reshape":
+                arg = draw(st.sampled_from([(-1,), tuple(reversed(shape)), (*shape, 1), (1, *shape)]))
+                result = probe.reshape(arg)
+            elif op == "squeeze":
+                arg = draw(st.sampled_from([None, *[a - len(shape) for a in ones], tuple(ones)]))
+                result = np.squeeze(probe, arg)
+            elif op == "expand_dims":
+                arg = draw(st.integers(-len(shape) - 1, len(shape)))
+                result = np.expand_dims(probe, arg)
+            else:  # flatten from one axis to a later one (numpy has no such op: the shape by hand)
+                n = max(1, len(shape))
+                start = draw(st.integers(0, n - 1))
+                arg = (start, draw(st.integers(start, n - 1)) - draw(st.sampled_from([0, n])))
+                dims = shape or (1,)
+                result = np.zeros(dims[:start] + (int(np.prod(dims[start:arg[1] % n + 1])),) + dims[arg[1] % n + 1:])
+            add(op, (i,), arg, result)
         elif kind == "transpose":
             order = draw(st.permutations(range(len(shape))))
             axes = tuple(a - len(shape) if draw(st.booleans()) else a for a in order)
@@ -414,13 +444,19 @@ def tensor_graphs(draw: Any, max_steps: int = 6, max_ndim: int = 3) -> TensorGra
         elif kind == "index":
             index = _index_arg(draw, shape)
             add("getitem", (i,), index, probe[index])
-        elif kind == "matmul" and len(shape) == 2:
-            if draw(st.booleans()):
-                j = leaf((shape[1], draw(_dims)))
-                add("matmul", (i, j), None, probe @ np.zeros(shapes[j]))
-            else:
-                j = leaf((draw(_dims), shape[0]))
-                add("matmul", (j, i), None, np.zeros(shapes[j]) @ probe)
+        elif kind == "matmul" and shape:
+            # a partner for either side by numpy's rules: a vector, a matrix, or a stack of
+            # matrices whose batch axes broadcast with this one's
+            if draw(st.booleans()):  # this @ partner
+                inner, batch = shape[-1], shape[:-2]
+                partner = (inner,) if draw(st.booleans()) else (*_batch(draw, batch), inner, draw(_dims))
+                j = leaf(partner)
+                add("matmul", (i, j), None, probe @ np.zeros(partner))
+            else:  # partner @ this
+                inner, batch = shape[-2] if len(shape) > 1 else shape[0], shape[:-2]
+                partner = (inner,) if draw(st.booleans()) else (*_batch(draw, batch), draw(_dims), inner)
+                j = leaf(partner)
+                add("matmul", (j, i), None, np.zeros(partner) @ probe)
         elif kind == "join" and shape:
             j = draw(st.sampled_from([i, leaf(shape)]))
             stacked = draw(st.booleans())
@@ -430,8 +466,43 @@ def tensor_graphs(draw: Any, max_steps: int = 6, max_ndim: int = 3) -> TensorGra
         elif kind == "softmax" and shape:
             add(draw(st.sampled_from(["softmax", "log_softmax"])), (i,), draw(st.integers(-len(shape), len(shape) - 1)),
                 probe)
+        elif kind == "where":
+            partners = [j for j, s in enumerate(shapes) if _broadcasts(shape, s)]
+            j = draw(st.sampled_from(partners)) if draw(st.booleans()) else leaf(_broadcast_partner(draw, shape))
+            both = np.broadcast_shapes(shape, shapes[j])
+            condition = draw(hnp.arrays(np.bool_, _broadcast_partner(draw, both)))
+            pair = (i, j) if draw(st.booleans()) else (j, i)
+            add("where", pair, condition, np.where(condition, probe, np.zeros(both)))
+        elif kind == "broadcast":
+            if draw(st.booleans()):  # to a shape this one broadcasts to
+                target = tuple(draw(_dims) if n == 1 and draw(st.booleans()) else n for n in shape)
+                target = (draw(_dims),) * draw(st.integers(0, 1)) + target
+                add("broadcast_to", (i,), target, np.broadcast_to(probe, target))
+            else:  # summed to a shape that broadcasts to this one
+                target = tuple(1 if draw(st.booleans()) else n for n in shape[draw(st.integers(0, len(shape))):])
+                add("sum_to", (i,), target, np.zeros(target))
+        elif kind == "cross_entropy" and len(shape) == 2 and probe.size:
+            m, classes = shape
+            if draw(st.booleans()):  # integer labels, some ignored (PyTorch's -100)
+                labels: Any = np.array(draw(st.lists(st.sampled_from([*range(classes), -100]), min_size=m, max_size=m)))
+            else:  # probabilities
+                raw = draw(hnp.arrays(np.float64, shape, elements=st.floats(0.0625, 1, width=32)))
+                labels = raw / raw.sum(axis=1, keepdims=True)
+            reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+            if reduction == "mean" and labels.dtype.kind == "i" and (labels == -100).all():
+                labels[0] = 0  # (no label to average over: a NaN loss, whose gradient is 0 in both libraries)
+            arg = (labels, reduction, draw(st.sampled_from([0.0, 0.0, 0.1, 1.0])))
+            add("cross_entropy", (i,), arg, np.zeros(m if reduction == "none" else ()))
     weights = draw(hnp.arrays(np.float64, shapes[-1], elements=st.floats(-2, 2, width=32)))
     return TensorGraph(tuple(leaves), tuple(steps), weights)
+
+
+def _batch(draw: Any, batch: tuple[int, ...]) -> tuple[int, ...]:
+    """Batch axes for the other operand of ``@``: broadcasting with ``batch`` (some set to 1, some
+    leading ones dropped, or one added), or none."""
+    if not batch:
+        return () if draw(st.booleans()) else (draw(_dims),) * draw(st.integers(0, 1))
+    return _broadcast_partner(draw, batch)
 
 
 def _broadcasts(a: tuple[int, ...], b: tuple[int, ...]) -> bool:

@@ -55,6 +55,9 @@ def test_n_ary_ops_still_take_numbers_and_iterables() -> None:
     assert max_(3).data == 3.0 and max_(1, Value(2.0)).data == 2.0 and min_([4.0, 5]).data == 4.0
     with pytest.raises(OverflowError, match=r"a number given to sum_\(\) must be at most"):
         sum_([10**400])
+    for big in (lambda: Value(1.0) * 10**400, lambda: 10**400 + Value(1.0)):
+        with pytest.raises(OverflowError, match=r"the number operand of [*+] must be at most .*got about 10\*\*400"):
+            big()
 
 
 @pytest.mark.parametrize("method, argument", [("leaky_relu", "slope"), ("elu", "alpha")])

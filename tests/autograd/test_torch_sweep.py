@@ -1,6 +1,9 @@
 """Random Tensor graphs against PyTorch in float64: every tensor op, broadcasting, reductions over
-negative axes and tuples of them, transposes by negative axes, numpy indexing with ``None``,
-``...``, integer arrays and boolean masks, ``@``, joins and softmax (the strategy:
+negative axes and tuples of them (min, max and var too), transposes by negative axes, numpy
+indexing with ``None``, ``...``, integer arrays and boolean masks, ``@`` of vectors, matrices and
+broadcast stacks, joins, softmax, maximum/minimum and clip (ties included), where, squeeze,
+expand_dims, flatten, broadcast_to and sum_to, and cross_entropy with probabilities, ignored
+labels, label smoothing and every reduction (the strategy:
 ``autograd.testing.strategies.tensor_graphs``). Seeded, so every run draws the same graphs."""
 
 from __future__ import annotations
@@ -42,6 +45,15 @@ TORCH: dict[str, Any] = {
     "getitem": lambda x, index: x[_torch_index(index)], "concatenate": lambda xs, axis: torch.cat(xs, axis),
     "stack": lambda xs, axis: torch.stack(xs, axis), "softmax": lambda x, axis: torch.softmax(x, axis),
     "log_softmax": lambda x, axis: torch.log_softmax(x, axis),
+    "min": lambda x, arg: torch.amin(x, dim=_dims(x, arg[0]), keepdim=arg[1]),
+    "var": lambda x, arg: torch.var(x, dim=_dims(x, arg[0]), keepdim=arg[1], correction=arg[2]),
+    "clip": lambda x, bounds: torch.clamp(x, *bounds), "maximum": torch.maximum, "minimum": torch.minimum,
+    "where": lambda x, y, condition: torch.where(torch.from_numpy(condition), x, y),
+    "squeeze": lambda x, axis: x.squeeze() if axis is None else x.squeeze(axis),
+    "expand_dims": lambda x, axis: x.unsqueeze(axis), "flatten": lambda x, axes: torch.flatten(x, *axes),
+    "broadcast_to": lambda x, shape: x.broadcast_to(shape), "sum_to": lambda x, shape: x.sum_to_size(shape),
+    "cross_entropy": lambda x, arg: torch.nn.functional.cross_entropy(x, torch.from_numpy(arg[0]), reduction=arg[1],
+                                                                      label_smoothing=arg[2]),
 }
 
 

@@ -60,6 +60,13 @@ def check_chain_rule(run: Executed) -> None:
     self_contained(player)
     assert 'id="next"' in player and 'id="slider"' in player and player.count('class="frame"') == 7
     assert "do/dw1 = do/dn * dn/dt3 * dt3/dt2 * dt2/dw1" in run.stream("neuron-steps-text")
+    # an op written by the reader: its gradient, its gradcheck, the wrong one caught, its picture
+    assert run.numbers("custom-op", r"ds/dx = " + NUMBER) == [pytest.approx(2 * math.cosh(1.0), abs=1e-6)]
+    checked = run.stream("custom-op-gradcheck")
+    assert "gradcheck(Sinh, [0.5]): True" in checked
+    assert "WrongSinh.local is wrong for input 0 (x0)" in checked and "gradient mismatch" in checked
+    (picture,) = run.data("custom-op-graph", "image/svg+xml")
+    assert "Sinh" in picture and "ds/dt1 = cosh(t1) = 1.543" in picture
 
 
 def check_activations(run: Executed) -> None:

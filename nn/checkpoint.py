@@ -1,0 +1,148 @@
+"""Checkpoints: a model and its optimizer in one ``.npz`` file, so training resumes bit for bit.
+
+::
+
+    nn.save_checkpoint("run.npz", model, opt)      # after any step
+    ...
+    model, opt = nn.MLP(2, [16, 16, 1]), nn.Adam(...)  # fresh ones, built the same way
+    nn.load_checkpoint("run.npz", model, opt)      # parameters, buffers, moments, step count, schedule
+    # training on from here gives the very numbers an uninterrupted run gives
+
+The file follows :meth:`nn.Module.save`'s conventions: plain numpy arrays, no pickle (reading
+one cannot run code), written whole or not at all (:func:`autograd.files.write_atomic`), and
+read the way :meth:`nn.Module.load` reads, with its helpers (headers checked before any array is
+read; regular files only). A model file is not a checkpoint, nor the other way round. The
+model's arrays keep their dotted names; the optimizer's per-parameter state is stored as
+``__optimizer__.<parameter index>.<key>`` (``__optimizer__.0.m``); everything else (format
+tag, model and optimizer types, step count, rates, hyperparameters, schedule, shapes) is JSON
+in the ``__meta__`` entry.
+
+What a checkpoint does not hold: the random generators of a shuffling ``DataLoader`` or of
+``Dropout`` masks. A run that draws from them resumes with fresh draws.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from typing import Any
+
+import numpy as np
+
+from autograd.files import write_atomic
+from nn.module import (
+    _META,
+    FORMAT,
+    Module,
+    StateDictError,
+    _cut,
+    _entries,
+    _Header,
+    _header,
+    _meta_limit,
+    _read_array,
+    _read_meta,
+    open_regular,
+)
+from nn.optim import Optimizer
+
+__all__ = ["save_checkpoint", "load_checkpoint", "CHECKPOINT_FORMAT"]
+
+CHECKPOINT_FORMAT = "chainrule.checkpoint/1"
+"""The format tag in a checkpoint's ``__meta__`` entry (a model file has ``nn.module.FORMAT``)."""
+
+_OPTIMIZER = "__optimizer__"  # model names never start with "_", so these cannot collide
+
+
+def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer) -> None:
+    """Write ``model`` 's state and ``optimizer`` 's state to ``path`` (``.npz``), whole or not at all.
+
+    Raises ``ValueError`` if the optimizer trains a parameter that is not the model's: it would
+    not be in the file, and a resumed run would silently differ.
+    """
+    own = {id(p) for p in model.parameters()}
+    strangers = [i for i, p in enumerate(optimizer.params) if id(p) not in own]
+    if strangers:
+        raise ValueError(
+            f"the optimizer's parameters {strangers} are not parameters of this {type(model).__name__}: "
+            "a checkpoint saves the model's parameters only"
+        )
+    model_state = model.state_dict()
+    optimizer_state = optimizer.state_dict()
+    per_parameter = optimizer_state.pop("state")
+    meta = {"format": CHECKPOINT_FORMAT, "model": type(model).__name__, "names": list(model_state),
+            "shapes": [list(a.shape) for a in model_state.values()], "optimizer": optimizer_state}
+    arrays: dict[str, Any] = {_META: np.array(json.dumps(meta)), **model_state}
+    for i, entries in enumerate(per_parameter):
+        for key, value in entries.items():
+            arrays[f"{_OPTIMIZER}.{i}.{key}"] = value
+    write_atomic(path, lambda f: np.savez(f, **arrays))
+
+
+def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer) -> None:
+    """Read a file written by :func:`save_checkpoint` into ``model`` and ``optimizer``.
+
+    Both are checked before either changes: a file that is missing (``FileNotFoundError``),
+    damaged, not a checkpoint, or made for another architecture, another optimizer type or other
+    parameter shapes raises (:class:`nn.StateDictError`) and leaves both exactly as they were.
+    Like :meth:`nn.Module.load`, it reads each entry's header first and no array before every
+    name, shape and dtype fits, so a hostile file cannot make it read more than the model holds.
+    """
+    path = os.fspath(path)
+    expected = model._expected_shapes()
+    allowed = {f"{_OPTIMIZER}.{i}.{key}": np.shape(p.data)
+               for i, p in enumerate(optimizer.params) for key in optimizer.state_keys}
+    try:
+        with open_regular(path) as file, zipfile.ZipFile(file) as archive:
+            entries = _entries(archive)
+            meta = _read_meta(archive, entries.pop(_META, None), _meta_limit({**expected, **allowed}))
+            header = _optimizer_header(path, meta)
+            try:
+                # The optimizer's type, counts and shapes first (without its arrays, not read yet),
+                # so a file from another optimizer says so rather than listing odd entry names.
+                optimizer._check_state({**header, "state": [{} for _ in optimizer.params]})
+                ours = {k: (info, _header(archive, info)) for k, info in entries.items() if k in allowed}
+                _check_optimizer_entries(optimizer, allowed, ours, [k for k in entries if k.startswith(_OPTIMIZER)])
+                model_entries = {k: info for k, info in entries.items() if not k.startswith(_OPTIMIZER)}
+                headers = {k: _header(archive, model_entries[k]) for k in expected if k in model_entries}
+                model._check_fit(expected, headers, [k for k in model_entries if k not in expected])
+            except StateDictError as exc:
+                raise StateDictError(f"{path!r} (saved from {_cut(str(meta.get('model')))} with "
+                                     f"{_cut(str(header.get('optimizer')))}): {exc}") from None
+            # Everything fits: only now read the arrays, each no further than its header says.
+            arrays = {k: _read_array(archive, model_entries[k], headers[k]) for k in expected}
+            per_parameter: list[dict[str, np.ndarray]] = [{} for _ in optimizer.params]
+            for name, (info, head) in ours.items():
+                index, key = name[len(_OPTIMIZER) + 1:].split(".")
+                per_parameter[int(index)][key] = _read_array(archive, info, head)
+    except (FileNotFoundError, PermissionError, IsADirectoryError, StateDictError):
+        raise
+    except Exception as exc:  # zipfile, zlib, struct and numpy each raise their own kind
+        raise StateDictError(f"{path!r} is not a readable chainrule checkpoint (damaged or truncated?): "
+                             f"{type(exc).__name__}: {_cut(str(exc), 300)}") from None
+    checked = optimizer._check_state({**header, "state": per_parameter})
+    model.load_state_dict(arrays)  # checked above, so it changes the model without raising
+    optimizer._apply_state(checked)
+
+
+def _optimizer_header(path: str, meta: Any) -> dict[str, Any]:
+    """The optimizer's part of a checkpoint's ``__meta__``; raises if the file is no checkpoint."""
+    if isinstance(meta, dict) and meta.get("format") == FORMAT:
+        raise StateDictError(f"{path!r} is a model file without optimizer state: read it with model.load()")
+    is_checkpoint = isinstance(meta, dict) and meta.get("format") == CHECKPOINT_FORMAT
+    if not is_checkpoint or not isinstance(meta.get("optimizer"), dict):
+        raise StateDictError(f"{path!r} is not a chainrule checkpoint (no {CHECKPOINT_FORMAT!r} header)")
+    return dict(meta["optimizer"])
+
+
+def _check_optimizer_entries(optimizer: Optimizer, allowed: dict[str, tuple[int, ...]],
+                             found: dict[str, tuple[Any, _Header]], names: list[str]) -> None:
+    """Raise unless every ``__optimizer__`` entry is one this optimizer keeps, of its parameter's shape."""
+    strays = [k for k in names if k not in allowed]
+    if strays:
+        raise StateDictError(f"{_cut(strays[0])!r} is no parameter's {type(optimizer).__name__} state")
+    for name, (_, head) in found.items():
+        if head.dtype.kind != "f" or head.shape != allowed[name]:
+            raise StateDictError(f"{name} holds {head.dtype} of shape {head.shape}, "
+                                 f"not floats of shape {allowed[name]}")
