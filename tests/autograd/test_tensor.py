@@ -28,6 +28,7 @@ from autograd.functional import log_softmax, softmax
 from autograd.op import Op
 from autograd.tensor_ops import Elementwise
 from autograd.testing import GradcheckError, gradcheck
+from tests.autograd.second_order import check_second_derivatives
 
 torch = pytest.importorskip("torch")
 
@@ -306,22 +307,7 @@ def _batched_matmul(v: Tensor) -> Tensor:
 @pytest.mark.parametrize("f", [_tanh_times_x, _indexing_and_joins, _batched_matmul],
                          ids=["tanh", "indexing-and-joins", "batched-matmul"])
 def test_second_derivative_through_create_graph(f: Any) -> None:
-    # oracle: central differences of the first derivative (itself checked by gradcheck)
-    x0 = np.array([0.3, -0.8, 1.2, 0.5])
-    assert gradcheck(f, [x0])
-    x = Tensor(x0)
-    (g,) = grad(f(x), [x], create_graph=True)
-    assert isinstance(g, Tensor) and g.parents  # a graph, not a plain array
-    (h,) = grad((g * g).sum(), [x])
-
-    def first(v: np.ndarray) -> np.ndarray:
-        t = Tensor(v)
-        return np.asarray(grad(f(t), [t])[0])
-
-    eps = 1e-6
-    numeric = np.array([((first(x0 + eps * e) ** 2).sum() - (first(x0 - eps * e) ** 2).sum()) / (2 * eps)
-                        for e in np.eye(len(x0))])
-    np.testing.assert_allclose(h, numeric, rtol=1e-6)
+    check_second_derivatives(f, np.array([0.3, -0.8, 1.2, 0.5]), rtol=1e-6)
 
 
 def test_tensor_record_reads_like_the_notes() -> None:
