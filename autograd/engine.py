@@ -464,9 +464,10 @@ class Node:
         their own gradients and need none of them). Leaves that need no gradient
         (:attr:`requires_grad` False) get none either way.
         """
-        nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True, need_input=True,
-                                    keep_intermediate=keep_intermediate)
-        self._own_leaf_grads(nodes, before)
+        with _PASSES:  # (re-entrant) until the leaves own their .grad: another thread's pass may add to it
+            nodes, before = _chain_rule(self, grad, create_graph, None, accumulate=True, need_input=True,
+                                        keep_intermediate=keep_intermediate)
+            self._own_leaf_grads(nodes, before)
 
     def zero_grad(self, *, graph: bool = False) -> None:
         """Reset this node's gradient (and, with ``graph=True``, that of every node below it)."""

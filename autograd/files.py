@@ -41,13 +41,15 @@ def write_atomic(path: str | os.PathLike[str], data: Payload) -> Path:
     """Write ``data`` to ``path`` whole or not at all and return the path.
 
     ``data`` is bytes, text (written as UTF-8) or a function that writes to the binary file it
-    is given (``lambda f: np.savez(f, **arrays)``). Missing parent directories are created. The
+    is given (``lambda f: np.savez(f, **arrays)``). Missing parent directories are created. A
+    symbolic link is written through (the file it points to is replaced; the link stays); a
+    FIFO, a device or a directory is refused (``OSError``), not replaced. The
     file gets the permissions a plain ``open(path, "w")`` would leave: an existing file keeps
     its mode, a new one gets ``0o666`` less the umask. A destination the user may not write
     (or, for root, one without any write permission) raises ``PermissionError`` and is left as
     it is.
     """
-    target = Path(path)
+    target = _destination(Path(path))
     directory = target.parent
     directory.mkdir(parents=True, exist_ok=True)
     _check_writable(target)
@@ -73,6 +75,24 @@ def write_atomic(path: str | os.PathLike[str], data: Payload) -> Path:
         os.close(fd)
     _sync_directory(directory)
     _remove_stale_temporaries(directory, target.name)
+    return target
+
+
+def _destination(target: Path) -> Path:
+    """The file to replace: through a symbolic link, the file it points to (the link stays, as
+    ``open(path, "w")`` would leave it); never a FIFO, a device or a directory, which a rename
+    would replace by a plain file (``OSError``)."""
+    if target.is_symlink():
+        target = target.resolve()
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return target
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, "a directory: give a file name", str(target))
+    if not stat.S_ISREG(mode):
+        raise OSError(errno.EINVAL, "not a regular file: chainrule writes a file whole (a temporary file "
+                                    "renamed over it), which a FIFO or a device cannot be", str(target))
     return target
 
 

@@ -188,7 +188,7 @@ class _Step:
         else:
             assert self.local is not None
             contributions = [None if d is None else g * d
-                             for d in self._call(self.local, "local", values, node.arg, node)]
+                             for d in self._call(self.local, "local", values, node.arg, values[-1])]
         return tuple(_fit(self.function.op.name, c, p) for c, p in zip(contributions, parents))
 
     def _call(self, fn: Callable[..., Any], what: str, args: list[Any], arg: Any, out: Any) -> Sequence[Any]:

@@ -144,7 +144,8 @@ def _index_part(i: Any) -> Any:
                              f"dtype=np.int64 or bool), got {describe(i)} of dtype {getattr(data, 'dtype', None)}")
         return data.copy()
     if isinstance(i, (np.ndarray, list)):
-        return np.array(i)
+        index = np.array(i)  # a copy: a buffer refilled after the forward pass must not move the gradient
+        return index.astype(np.intp) if index.size == 0 and isinstance(i, list) else index  # [] as numpy reads it
     return i
 
 
@@ -555,30 +556,24 @@ class Tensor(Node):
         # so that an in-place update of one parameter's .grad never changes another's. A .grad
         # that was there before got the gradient added into a new array. Constants (plain
         # numbers and arrays mixed into ops) are no parameters: they keep what they get.
-        held: list[Any] | None = None  # every node's .grad, listed when a leaf first asks
+        # How many nodes hold each .grad (by identity: no array compare), counted once when a
+        # leaf first asks, before any copy: a leaf whose .grad another node holds too gets a copy
+        # (one copy more than needed at worst, never one less). Counted, not searched per leaf:
+        # a pass over many leaves would be quadratic.
+        holders: dict[int, int] | None = None
         for node, old in zip(nodes, before):
             g = node.grad
             if node._a is not None or node._fn is CONSTANT or old is not None or type(g) is not T._ndarray:
                 continue
             if g.base is None:
-                if held is None:
-                    held = [n.grad for n in nodes]
-                if not _held_twice(g, held):
+                if holders is None:
+                    holders = {}
+                    for n in nodes:
+                        key = id(n.grad)
+                        holders[key] = holders.get(key, 0) + 1
+                if holders.get(id(g), 0) < 2:
                     continue
             node.grad = g.copy()
-
-
-def _held_twice(g: Any, grads: list[Any]) -> bool:
-    """Whether ``g`` is twice or more in ``grads`` (identity: no array compare), i.e. another
-    node's .grad besides its owner's. (A leaf already given a copy still counts: one copy
-    more, never one less.)"""
-    seen = False
-    for x in grads:
-        if x is g:
-            if seen:
-                return True
-            seen = True
-    return False
 
 
 def concatenate(tensors: Sequence[Tensor], axis: SupportsIndex = 0) -> Tensor:

@@ -72,7 +72,8 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
     optimizer_state = optimizer.state_dict()
     per_parameter = optimizer_state.pop("state")
     meta = {"format": CHECKPOINT_FORMAT, "model": type(model).__name__, "names": list(model_state),
-            "shapes": [list(a.shape) for a in model_state.values()], "optimizer": optimizer_state}
+            "shapes": [list(a.shape) for a in model_state.values()], "optimizer": optimizer_state,
+            "trains": _trained_names(model, optimizer)}
     arrays: dict[str, Any] = {_META: np.array(json.dumps(meta)), **model_state}
     for i, entries in enumerate(per_parameter):
         for key, value in entries.items():
@@ -107,6 +108,14 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
                 model_entries = {k: info for k, info in entries.items() if not k.startswith(_OPTIMIZER)}
                 headers = {k: _header(archive, model_entries[k]) for k in expected if k in model_entries}
                 model._check_fit(expected, headers, [k for k in model_entries if k not in expected])
+                # The state is stored by the optimizer's parameter positions: the same positions
+                # must hold the same parameters (shapes alone would let one layer's moments land
+                # on another weight of its shape).
+                trains = _trained_names(model, optimizer)
+                if meta.get("trains", trains) != trains:
+                    raise StateDictError(f"the optimizer trains {_cut(str(trains))}, in this order, but the file "
+                                         f"holds state for {_cut(str(meta.get('trains')))}: build it with "
+                                         "the parameters in the order it had when saved")
             except StateDictError as exc:
                 raise StateDictError(f"{path!r} (saved from {_cut(str(meta.get('model')))} with "
                                      f"{_cut(str(header.get('optimizer')))}): {exc}") from None
@@ -124,6 +133,13 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
     checked = optimizer._check_state({**header, "state": per_parameter})
     model.load_state_dict(arrays)  # checked above, so it changes the model without raising
     optimizer._apply_state(checked)
+
+
+def _trained_names(model: Module, optimizer: Optimizer) -> list[str]:
+    """The dotted names of the optimizer's parameters, in its order (one of them not the model's:
+    ``"?"``, which save_checkpoint refuses)."""
+    names = {id(p): name for name, p in model.named_parameters()}
+    return [names.get(id(p), "?") for p in optimizer.params]
 
 
 def _optimizer_header(path: str, meta: Any) -> dict[str, Any]:

@@ -77,6 +77,15 @@ def test_every_numpy_index_works_forward_and_backward_like_pytorch(index: Any) -
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-15)
 
 
+def test_an_empty_list_indexes_nothing_as_in_numpy() -> None:
+    data = np.arange(12.0).reshape(3, 4)
+    x = Tensor(data)
+    out = x[[]]
+    assert out.shape == data[[]].shape == (0, 4)
+    (g,) = grad(out.sum(), [x])
+    np.testing.assert_array_equal(g, np.zeros((3, 4)))
+
+
 def test_integer_and_boolean_tensors_are_indexes() -> None:
     x = Tensor(np.array([10.0, 20.0, 30.0]))
     i = Tensor([2, 0, 2], dtype=np.int64)

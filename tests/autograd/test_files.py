@@ -62,3 +62,26 @@ def test_an_existing_file_keeps_its_mode(tmp_path: Path) -> None:
     target.chmod(0o600)  # the user restricted it: saving over it must not widen it
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.svg"
+    real.write_text("old")
+    link = tmp_path / "link.svg"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"  # as open(link, "w") would have done
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory"])
+def test_a_fifo_or_a_directory_is_refused_not_replaced(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "target"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        target.mkdir()
+    with pytest.raises(OSError, match="not a regular file" if kind == "fifo" else "a directory"):
+        write_atomic(target, "data")
+    mode = os.stat(target).st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISDIR(mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["target"]  # no temporary left either

@@ -295,6 +295,18 @@ def test_a_local_written_with_numpy_says_so_under_create_graph() -> None:
         grad(NumpySinh.apply(x).sum(), [x], create_graph=True)
 
 
+def test_a_type_error_in_a_plain_pass_is_not_blamed_on_create_graph() -> None:
+    class Broken(Sinh):
+        @staticmethod
+        def local(a: Any, out: Any) -> tuple[Any]:
+            return (len(a),)  # a bug of the op's own: a float has no len()
+
+    x = Value(0.5)
+    with pytest.raises(TypeError) as info:
+        Broken.apply(x).backward()
+    assert "create_graph" not in str(info.value) and "len()" in str(info.value)
+
+
 def test_a_vjp_of_the_wrong_shape_is_named() -> None:
     class Flat(Softmax):
         @staticmethod

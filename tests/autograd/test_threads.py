@@ -296,3 +296,29 @@ def test_threads_accumulating_into_shared_parameters_add_every_pass() -> None:
 
     _in_threads([train] * 4)
     assert [x.grad for x in xs] == serial
+
+
+def test_two_passes_into_a_fresh_shared_parameter_lose_nothing() -> None:
+    """A leaf whose new .grad is a view (here through W.T) gets a copy after the pass: another
+    thread's pass must not add its gradient in between, or the copy would drop it."""
+    rng = np.random.default_rng(0)
+    W = Tensor(rng.standard_normal((600, 600)), name="W")
+    X = rng.standard_normal((2, 600))
+    (single,) = grad((Tensor(X) @ W.T).sum(), [W])
+    lost = 0
+    for _ in range(30):
+        W.grad = None
+        start = threading.Barrier(2)
+
+        def one(start: threading.Barrier = start) -> None:
+            y = (Tensor(X) @ W.T).sum()
+            start.wait()
+            y.backward()
+
+        threads = [threading.Thread(target=one) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        lost += not np.array_equal(W.grad, 2 * single)
+    assert lost == 0

@@ -280,3 +280,14 @@ def test_an_optimizer_entry_announcing_a_huge_array_is_refused_unread(tmp_path: 
         f.write(bytes(16))
     refused(path, model, Momentum(model.parameters(), lr=0.1), StateDictError,
             r"__optimizer__.0.v holds float64 of shape \(1000000000,\), not floats of shape \(\)")
+
+
+def test_an_optimizer_of_the_same_parameters_in_another_order_is_refused(tmp_path: Path) -> None:
+    # two layers of one shape: only the names tell their moments apart
+    model = Sequential(Linear(2, 2, seed=0), Tanh(), Linear(2, 2, seed=1), Linear(2, 1, seed=2))
+    opt = Adam(model.parameters())
+    train(model, opt, 0, 2)
+    save_checkpoint(tmp_path / "a.npz", model, opt)
+    q = model.parameters()
+    refused(tmp_path / "a.npz", model, Adam([q[2], q[3], q[0], q[1], q[4], q[5]]), StateDictError,
+            r"the optimizer trains \['layers.2.W', 'layers.2.b', 'layers.0.W', 'layers.0.b', .*in this order")
