@@ -22,6 +22,13 @@ from typing import Any
 import numpy as np
 
 
+def check_name(name: Any, where: str) -> None:
+    """Raise ``TypeError`` unless ``name`` (a node's label, given as ``where``: ``"Value() name"``)
+    is a str or None, naming the argument and what it got."""
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"{where} must be a str or None, got {type(name).__name__}: {name!r}")
+
+
 def describe(node: Any) -> str:
     """``name=value`` for a node (or just its value when unnamed), as error messages show it."""
     data = getattr(node, "data", node)

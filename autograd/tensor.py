@@ -32,7 +32,7 @@ import numpy as np
 
 from autograd import tensor_ops as T
 from autograd.engine import CONSTANT, FROZEN, LEAF, Node, _mode, check_anomaly, detect_anomaly, mypyc_attr
-from autograd.errors import DomainError, describe, elements, positions
+from autograd.errors import DomainError, check_name, describe, elements, positions
 from autograd.op import Op
 
 __all__ = ["Tensor", "concatenate", "stack", "where", "maximum", "minimum", "broadcast_to", "sum_to", "detect_anomaly"]
@@ -166,7 +166,7 @@ class Tensor(Node):
     def __init__(
         self,
         data: Any,
-        name: str | None = None,
+        name: Any = None,  # not ``str | None``: the compiled build would word the error itself
         dtype: Any = None,
         *,
         requires_grad: object = True,
@@ -177,6 +177,7 @@ class Tensor(Node):
         if _fn is not LEAF:  # made by an op, or a constant operand: ``data`` is an array already
             Node.__init__(self, data, None, _fn, _parents, _arg)
             return
+        check_name(name, "Tensor() name")
         Node.__init__(self, _as_array(data, dtype), None, LEAF if requires_grad else FROZEN, name=name)
 
     # -- array protocol ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ import numpy as np
 
 from autograd import ops
 from autograd.engine import CONSTANT, FROZEN, LEAF, Node, _mode, check_anomaly, mypyc_attr
-from autograd.errors import DomainError
+from autograd.errors import DomainError, check_name
 from autograd.op import Op
 
 # What the operators take: a real number (int, float, numpy scalars, Fraction: anything
@@ -183,8 +183,7 @@ class Value(Node):
                 raise TypeError(f"Value() takes name= or label= (the same thing), not both: "
                                 f"got name={name!r}, label={label!r}")
             name, argument = label, "label"
-        if name is not None and not isinstance(name, str):
-            raise TypeError(f"Value() {argument} must be a str or None, got {type(name).__name__}: {name!r}")
+        check_name(name, f"Value() {argument}")
         Node.__init__(self, value, 0.0, LEAF if requires_grad else FROZEN, name=name)
 
     def __repr__(self) -> str:

@@ -10,12 +10,14 @@ from typing import Any
 import numpy as np
 import pytest
 
-from autograd import Value, dsl, max_, min_, sum_
+from autograd import Tensor, Value, dsl, max_, min_, sum_
 
 
 def test_a_name_that_is_not_a_str_is_named_as_the_name() -> None:
     with pytest.raises(TypeError, match=r"^Value\(\) name must be a str or None, got int: 5$"):
         Value(2, name=5)
+    with pytest.raises(TypeError, match=r"^Tensor\(\) name must be a str or None, got int: 5$"):
+        Tensor([1.0], name=5)
 
 
 def test_micrographs_label_is_accepted_as_the_name() -> None:
