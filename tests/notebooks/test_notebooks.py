@@ -146,6 +146,10 @@ def check_vanishing_gradients(run: Executed) -> None:
     assert norms["randn x 0.01"] == sorted(norms["randn x 0.01"]) and norms["randn x 0.01"][0] < 1e-9  # vanishing
     assert norms["randn x 1"] == sorted(norms["randn x 1"], reverse=True) and norms["randn x 1"][0] > 1e4  # exploding
     assert all(1e-2 < n < 10 for n in norms["He"])
+    hooks = run.stream("hooks")
+    assert "the backward pass reaches layers [9, 8, 7, 6, 5, 4, 3, 2, 1]" in hooks  # last layer first
+    seen = [float(v) for v in re.search(r"\|dL/da\| as it goes: (.*)", hooks).group(1).split()]  # type: ignore[union-attr]
+    assert seen == sorted(seen, reverse=True) and "the hooks saw what grad() computes: True" in hooks
 
 
 def check_regularization(run: Executed) -> None:
