@@ -7,6 +7,8 @@ Each step is the notes' recipe, nothing hidden::
     loss.backward()
     optimizer.step()
 
+(:func:`fit` calls ``loss.backward(keep_intermediate=False)``: the parameters get their
+gradients, the intermediate nodes keep none, which a training loop has no use for.)
 Scalar (``Value``) models receive the batch as a 2-D numpy array and return one output per
 row; ``Tensor`` models receive it as an array too (``Linear`` wraps it). The progress bar needs
 ``tqdm`` (an optional extra); without it training runs silently.
@@ -153,7 +155,9 @@ def fit(
                 optimizer.zero_grad()
                 out = model(X)
                 loss = loss_fn(out, y)
-                loss.backward()
+                # the parameters' gradients only: nobody reads an intermediate's .grad mid-training,
+                # and freeing each as soon as it is passed on lowers the step's peak memory
+                loss.backward(keep_intermediate=False)
                 optimizer.step()
                 n = len(X)
                 seen += n
