@@ -2,10 +2,12 @@
 
 ::
 
-    nn.save_checkpoint("run.npz", model, opt)      # after any step
+    nn.save_checkpoint("run.npz", model, opt, loader)  # after any step (loader: optional)
     ...
     model, opt = nn.MLP(2, [16, 16, 1]), nn.Adam(...)  # fresh ones, built the same way
-    nn.load_checkpoint("run.npz", model, opt)      # parameters, buffers, moments, step count, schedule
+    loader = nn.DataLoader(X, y, ...)                  # likewise, on the same examples
+    nn.load_checkpoint("run.npz", model, opt, loader)  # parameters, buffers, moments, step count,
+                                                       # schedule, random generators, position
     # training on from here gives the very numbers an uninterrupted run gives
 
 The file follows :meth:`nn.Module.save`'s conventions: plain numpy arrays, no pickle (reading
@@ -17,8 +19,18 @@ model's arrays keep their dotted names; the optimizer's per-parameter state is s
 tag, model and optimizer types, step count, rates, hyperparameters, schedule, shapes) is JSON
 in the ``__meta__`` entry.
 
-What a checkpoint does not hold: the random generators of a shuffling ``DataLoader`` or of
-``Dropout`` masks. A run that draws from them resumes with fresh draws.
+Random generators are JSON in ``__meta__`` too (numpy's bit-generator state: ints and
+strings): ``"generators"`` holds the generator of every module of the model that draws (those
+that keep one in ``_rng``: :class:`nn.Dropout`'s masks), by the module's dotted name, and
+``"loader"`` a :class:`nn.DataLoader` 's :meth:`~nn.DataLoader.state_dict` (shuffling
+generator, epoch, batches handed out) when one is given, so training resumes at an epoch
+boundary or in the middle of an epoch with the same batches and masks. Give the loader and each
+``Dropout`` its own seed: one ``Generator`` object shared between them resumes exactly only at
+an epoch boundary. The examples themselves are not saved.
+
+Older checkpoints (without ``"generators"`` or ``"loader"``) still load: the model and the
+optimizer are restored, the generators of ``Dropout`` and of the loader are left as they are
+(so a run that draws from them resumes with fresh draws), and so is the loader's epoch.
 """
 
 from __future__ import annotations
@@ -31,6 +43,8 @@ from typing import Any
 import numpy as np
 
 from autograd.files import write_atomic
+from nn.data import DataLoader
+from nn.init import check_rng_state, rng_state, set_rng_state
 from nn.module import (
     _META,
     FORMAT,
@@ -55,8 +69,12 @@ CHECKPOINT_FORMAT = "chainrule.checkpoint/1"
 _OPTIMIZER = "__optimizer__"  # model names never start with "_", so these cannot collide
 
 
-def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer) -> None:
+def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer,
+                    loader: DataLoader | None = None) -> None:
     """Write ``model`` 's state and ``optimizer`` 's state to ``path`` (``.npz``), whole or not at all.
+
+    The random generators of the model's modules (``Dropout``) are saved with it, and ``loader``
+    's shuffling generator and position when it is given.
 
     Raises ``ValueError`` if the optimizer trains a parameter that is not the model's: it would
     not be in the file, and a resumed run would silently differ.
@@ -73,7 +91,10 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
     per_parameter = optimizer_state.pop("state")
     meta = {"format": CHECKPOINT_FORMAT, "model": type(model).__name__, "names": list(model_state),
             "shapes": [list(a.shape) for a in model_state.values()], "optimizer": optimizer_state,
-            "trains": _trained_names(model, optimizer)}
+            "trains": _trained_names(model, optimizer),
+            "generators": {name: rng_state(g) for name, g in _generators(model).items()}}
+    if loader is not None:
+        meta["loader"] = loader.state_dict()
     arrays: dict[str, Any] = {_META: np.array(json.dumps(meta)), **model_state}
     for i, entries in enumerate(per_parameter):
         for key, value in entries.items():
@@ -81,23 +102,32 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
     write_atomic(path, lambda f: np.savez(f, **arrays))
 
 
-def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer) -> None:
-    """Read a file written by :func:`save_checkpoint` into ``model`` and ``optimizer``.
+def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Optimizer,
+                    loader: DataLoader | None = None) -> None:
+    """Read a file written by :func:`save_checkpoint` into ``model``, ``optimizer`` and ``loader``.
 
-    Both are checked before either changes: a file that is missing (``FileNotFoundError``),
-    damaged, not a checkpoint, or made for another architecture, another optimizer type or other
-    parameter shapes raises (:class:`nn.StateDictError`) and leaves both exactly as they were.
+    The model's random generators (``Dropout``) are restored when the file holds them, and
+    ``loader`` 's generator and position when it is given and the file holds a loader's state
+    (a file without them leaves these as they are: see the module's docstring).
+
+    All are checked before any changes: a file that is missing (``FileNotFoundError``),
+    damaged, not a checkpoint, or made for another architecture (down to which modules draw
+    random numbers), another optimizer type, other parameter shapes or another loader (size,
+    batch size, shuffling) raises (:class:`nn.StateDictError`) and leaves all exactly as they were.
     Like :meth:`nn.Module.load`, it reads each entry's header first and no array before every
     name, shape and dtype fits, so a hostile file cannot make it read more than the model holds.
     """
     path = os.fspath(path)
     expected = model._expected_shapes()
+    generators = _generators(model)
     allowed = {f"{_OPTIMIZER}.{i}.{key}": np.shape(p.data)
                for i, p in enumerate(optimizer.params) for key in optimizer.state_keys}
     try:
         with open_regular(path) as file, zipfile.ZipFile(file) as archive:
             entries = _entries(archive)
-            meta = _read_meta(archive, entries.pop(_META, None), _meta_limit({**expected, **allowed}))
+            # Room for the generators' JSON too (a PCG64 state takes ~170 characters, MT19937's ~7,400).
+            room = 4 * _GENERATOR_CHARS * (len(generators) + (loader is not None))
+            meta = _read_meta(archive, entries.pop(_META, None), _meta_limit({**expected, **allowed}) + room)
             header = _optimizer_header(path, meta)
             try:
                 # The optimizer's type, counts and shapes first (without its arrays, not read yet),
@@ -116,6 +146,9 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
                     raise StateDictError(f"the optimizer trains {_cut(str(trains))}, in this order, but the file "
                                          f"holds state for {_cut(str(meta.get('trains')))}: build it with "
                                          "the parameters in the order it had when saved")
+                states = _check_generators(generators, meta.get("generators"))
+                resume = (loader._check_state(meta["loader"])
+                          if loader is not None and meta.get("loader") is not None else None)
             except StateDictError as exc:
                 raise StateDictError(f"{path!r} (saved from {_cut(str(meta.get('model')))} with "
                                      f"{_cut(str(header.get('optimizer')))}): {exc}") from None
@@ -133,6 +166,37 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Opti
     checked = optimizer._check_state({**header, "state": per_parameter})
     model.load_state_dict(arrays)  # checked above, so it changes the model without raising
     optimizer._apply_state(checked)
+    for name, state in states.items():
+        set_rng_state(generators[name], state)
+    if loader is not None and resume is not None:
+        loader._apply_state(resume)
+
+
+_GENERATOR_CHARS = 16384
+"""The most characters of ``__meta__`` JSON a checkpoint may spend on each random generator."""
+
+
+def _generators(model: Module) -> dict[str, np.random.Generator]:
+    """The random generator of every module that draws (keeps one in ``_rng``), by dotted name."""
+    found = {name: getattr(m, "_rng", None) for name, m in model.named_modules()}
+    return {name: g for name, g in found.items() if isinstance(g, np.random.Generator)}
+
+
+def _check_generators(generators: dict[str, np.random.Generator], saved: Any) -> dict[str, Any]:
+    """The saved state of each of ``generators``, checked (``{}`` for a file that has none)."""
+    if saved is None:  # a checkpoint from before generators were saved: leave them as they are
+        return {}
+    if not isinstance(saved, dict) or set(saved) != set(generators):
+        names = sorted(saved) if isinstance(saved, dict) else saved
+        raise StateDictError(f"the file holds random generators for the modules {_cut(str(names))}, "
+                             f"this model draws in {_cut(str(sorted(generators)))}")
+    states = {}
+    for name, generator in generators.items():
+        try:
+            states[name] = check_rng_state(generator, saved[name])
+        except ValueError as exc:
+            raise StateDictError(f"the random generator of {_cut(name)!r}: {exc}") from None
+    return states
 
 
 def _trained_names(model: Module, optimizer: Optimizer) -> list[str]:

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from nn.init import Seed, rng
+from nn.init import Seed, check_rng_state, rng, rng_state, set_rng_state
+from nn.module import StateDictError
 
 __all__ = [
     "GATES", "gate", "moons", "circles", "spiral", "blobs", "load_digits", "mnist", "read_idx", "MNIST_FILES",
@@ -257,6 +258,9 @@ class DataLoader:
         drop_last: skip a final batch smaller than ``batch_size``.
 
     ``epoch`` counts the epochs started; ``len(loader)`` is the number of batches per epoch.
+    :meth:`state_dict` / :meth:`load_state_dict` save and restore the shuffling generator and
+    the position (epoch, batches handed out), so a resumed run gets the same batches in the same
+    order, from the middle of an epoch too (:func:`nn.save_checkpoint` takes a loader for this).
     """
 
     def __init__(
@@ -279,17 +283,86 @@ class DataLoader:
         self.drop_last = drop_last
         self.epoch = 0
         self._rng = rng(seed)
+        self._epoch_start = rng_state(self._rng)  # the generator before this epoch's order was drawn
+        self._handed = 0  # batches of the current epoch handed out
+        self._resume: int | None = None  # set by load_state_dict: the next iteration continues here
 
     def __len__(self) -> int:
         n = len(self.X)
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        self.epoch += 1
+        first, self._resume = self._resume, None
+        if first is None:  # a new epoch (else: the rest of the epoch a checkpoint was saved in)
+            self.epoch += 1
+            first = 0
         n = len(self.X)
+        self._epoch_start = rng_state(self._rng)
         order = self._rng.permutation(n) if self.shuffle else np.arange(n)
-        for start in range(0, n, self.batch_size):
+        self._handed = first
+        for start in range(first * self.batch_size, n, self.batch_size):
             idx = order[start:start + self.batch_size]
             if self.drop_last and len(idx) < self.batch_size:
                 break
+            self._handed += 1
             yield self.X[idx], self.y[idx]
+
+    # -- state ------------------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Where the loader is, as JSON-ready values: ``{"epoch", "batch", "generator", "examples",
+        "batch_size", "shuffle", "drop_last"}``.
+
+        In the middle of an epoch, ``batch`` is the number of its batches handed out and
+        ``generator`` the shuffling generator's state before the epoch's order was drawn (so the
+        order is drawn again, the same); otherwise ``batch`` is 0 and ``generator`` its state now.
+        The examples themselves are not included: a loader to restore into holds the same ones.
+        """
+        if self._resume is not None:
+            batch, generator = self._resume, rng_state(self._rng)
+        elif 0 < self._handed < len(self):
+            batch, generator = self._handed, self._epoch_start
+        else:
+            batch, generator = 0, rng_state(self._rng)
+        return {"epoch": self.epoch, "batch": batch, "generator": generator, "examples": len(self.X),
+                "batch_size": self.batch_size, "shuffle": bool(self.shuffle), "drop_last": bool(self.drop_last)}
+
+    def load_state_dict(self, state: Any) -> None:
+        """Continue from ``state`` (from :meth:`state_dict`): the next iteration gives the batches
+        the saved loader would have given next, the rest of an interrupted epoch first.
+
+        Everything is checked first: a state from a loader of another size, batch size,
+        shuffling or ``drop_last``, or bad values raise :class:`nn.StateDictError` and change nothing.
+        """
+        self._apply_state(self._check_state(state))
+
+    def _check_state(self, state: Any) -> dict[str, Any]:
+        """``state``'s values, all checked; raises :class:`nn.StateDictError` if it does not fit."""
+        def misfit(problem: str) -> StateDictError:
+            return StateDictError(f"DataLoader state does not fit this loader: {problem}")
+
+        keys = ("epoch", "batch", "generator", "examples", "batch_size", "shuffle", "drop_last")
+        if not isinstance(state, dict) or any(k not in state for k in keys):
+            raise misfit(f"it is not a DataLoader's state_dict() (keys {', '.join(keys)})")
+        ours = {"examples": len(self.X), "batch_size": self.batch_size,
+                "shuffle": bool(self.shuffle), "drop_last": bool(self.drop_last)}
+        differ = [f"{k} {str(state[k])[:40]} (this loader: {v})" for k, v in ours.items()
+                  if type(state[k]) is not type(v) or state[k] != v]
+        if differ:
+            raise misfit("it was saved from a loader with " + ", ".join(differ))
+        epoch, batch = state["epoch"], state["batch"]
+        if type(epoch) is not int or epoch < 0:
+            raise misfit(f"epoch must be an integer >= 0, got {str(epoch)[:40]}")
+        if type(batch) is not int or not 0 <= batch < max(len(self), 1) or (batch and not epoch):
+            raise misfit(f"batch must be an integer in [0, {len(self)}) (0 before the first epoch), "
+                         f"got {str(batch)[:40]}")
+        try:
+            generator = check_rng_state(self._rng, state["generator"])
+        except ValueError as exc:
+            raise misfit(f"generator: {exc}") from None
+        return {"epoch": epoch, "batch": batch, "generator": generator}
+
+    def _apply_state(self, checked: dict[str, Any]) -> None:
+        set_rng_state(self._rng, checked["generator"])
+        self.epoch = checked["epoch"]
+        self._resume = checked["batch"] or None
+        self._handed = 0

@@ -14,12 +14,15 @@ seed fixes the whole network.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Union
+from collections.abc import Callable, Mapping
+from typing import Any, Union
 
 import numpy as np
 
-__all__ = ["rng", "zeros", "constant", "small", "xavier", "he", "uniform", "get", "INITIALIZERS"]
+__all__ = [
+    "rng", "rng_state", "check_rng_state", "set_rng_state",
+    "zeros", "constant", "small", "xavier", "he", "uniform", "get", "INITIALIZERS",
+]
 
 Shape = tuple[int, ...]
 Initializer = Callable[[Shape, np.random.Generator], np.ndarray]
@@ -33,6 +36,46 @@ def rng(seed: Seed = None) -> np.random.Generator:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
     return np.random.default_rng(seed)
+
+
+def rng_state(generator: np.random.Generator) -> dict[str, Any]:
+    """A JSON-ready copy of ``generator`` 's bit-generator state (ints, strings and lists only).
+
+    :func:`set_rng_state` with it puts the generator back where it was: its next draws repeat.
+    """
+    def plain(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {str(k): plain(v) for k, v in value.items()}
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    state: dict[str, Any] = plain(generator.bit_generator.state)
+    return state
+
+
+def check_rng_state(generator: np.random.Generator, state: Any) -> dict[str, Any]:
+    """``state`` if it is one :func:`rng_state` gives for a generator of ``generator`` 's kind.
+
+    It is tried on a spare bit generator of the same type, so ``generator`` does not change;
+    raises ``ValueError`` (another bit generator, missing or bad fields) otherwise.
+    """
+    kind = type(generator.bit_generator)
+    if not isinstance(state, dict):
+        raise ValueError(f"a random generator's state is a dict, not {type(state).__name__}")
+    try:
+        kind().state = state
+    except Exception as exc:  # numpy raises ValueError, TypeError, KeyError or OverflowError
+        raise ValueError(f"not the state of a {kind.__name__} generator: {type(exc).__name__}: "
+                         f"{str(exc)[:200]}") from None
+    return state
+
+
+def set_rng_state(generator: np.random.Generator, state: Mapping[str, Any]) -> None:
+    """Put ``generator`` in ``state`` (from :func:`rng_state`; see :func:`check_rng_state`)."""
+    generator.bit_generator.state = dict(state)
 
 
 def _fan_in(shape: Shape) -> int:

@@ -109,7 +109,8 @@ class Dropout(Module):
     nothing needs rescaling at test time. In eval mode it passes the input through.
 
     ``p = 1`` zeroes every unit, as PyTorch's does. Works on ``Tensor`` s and on lists of
-    ``Value`` s. ``seed`` fixes the masks.
+    ``Value`` s. ``seed`` fixes the masks; :func:`nn.save_checkpoint` saves the generator's
+    state, so a resumed run draws the masks an uninterrupted one draws.
     """
 
     def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
