@@ -840,11 +840,12 @@ def _infinite(x: Any) -> bool:
 def _inputs_finite(nodes: list[Node], grads: list[Any], accumulate: bool, wanted: Sequence[Node] | None) -> bool:
     """Whether every input a pass reached got a finite gradient (``grads``: see _chain_rule).
     The inputs are ``wanted``, or else the leaves."""
+    asked = None if wanted is None else {id(w) for w in wanted}  # (a set: grad() may ask for many)
     for node, g in zip(nodes, grads):
-        if wanted is None:
+        if asked is None:
             if node._a is not None or node._fn is CONSTANT:
                 continue
-        elif not any(node is w for w in wanted):
+        elif id(node) not in asked:
             continue
         if not finite(node.grad if accumulate else g):
             return False

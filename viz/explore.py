@@ -31,7 +31,6 @@ script, a node or an edge.
 from __future__ import annotations
 
 import html
-import json
 import math
 import os
 from collections import Counter
@@ -46,7 +45,7 @@ import numpy as np
 from autograd.engine import Node
 from autograd.files import write_atomic
 from viz import clusters, labels
-from viz.frame import iframe
+from viz.frame import iframe, script_json
 from viz.render import COLOURS, Options, Scene
 
 __all__ = ["explore", "Explorer", "FANOUT", "CHAIN_MIN", "VIZJS_VERSION", "VIZJS_SHA256", "CSP"]
@@ -144,14 +143,14 @@ def _by_module(scene: Scene, model: Any, groups: _Groups) -> None:
         groups.first[g] = min(groups.first[g], i)
 
 
-def _by_chain(scene: Scene, uses: Sequence[int], groups: _Groups) -> None:
+def _by_chain(scene: Scene, groups: _Groups) -> None:
     """Without a model: each maximal chain of at least :data:`CHAIN_MIN` ops, each with one
     input that no other op uses (constants aside), becomes one group."""
-    index = scene.index
+    index, uses = scene.index, scene.uses
     head = list(range(len(scene.order)))  # the first node of the chain each node is on
     for i, node in enumerate(scene.order):
         live = [p for p in node.parents if not p.is_constant]
-        if len(live) == 1 and not live[0].is_leaf and uses[index[live[0]]] == 1 and node is not scene.root:
+        if len(live) == 1 and not live[0].is_leaf and uses[live[0]] == 1 and node is not scene.root:
             head[i] = head[index[live[0]]]
     length = Counter(head)
     chain: dict[int, int] = {}
@@ -386,8 +385,7 @@ def _script(text: str) -> str:
 
 
 def _page(data: dict[str, Any], title: str) -> str:
-    # JSON inside <script type="application/json">: escaping "<" keeps "</script>" and "<!--" out.
-    blob = json.dumps(data, ensure_ascii=True, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
+    blob = script_json(data)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -442,11 +440,7 @@ def explore(root: Node, model: Any = None, *, seed: Any = None, title: str | Non
     if model is not None:
         _by_module(scene, model, groups)
     else:
-        uses = [0] * len(scene.order)
-        for node in scene.order:
-            for p in node.parents:
-                uses[scene.index[p]] += 1
-        _by_chain(scene, uses, groups)
+        _by_chain(scene, groups)
     groups.spread_first()
     groups.keep_module_order()
     _split_wide(scene, groups)

@@ -8,8 +8,8 @@ element has no ``d root / d root`` of 1 to start the backward pass from, and a s
 would show the gradients of its sum, not its own: it shows the forward view (data only).
 Display never raises: a node that cannot be drawn (too big, no renderer) shows as text. The
 drawing objects display on their own: :class:`viz.dot.Graph` through ``graphviz``'s
-``_repr_mimebundle_`` and ``_repr_svg_``, a :class:`viz.steps.Trace` as its text table
-(``_repr_html_``).
+``_repr_mimebundle_`` and ``_repr_svg_``, a :class:`viz.steps.Trace` as its step player and a
+:class:`viz.explore.Explorer` as its page (``_repr_html_``, each in a sandboxed frame).
 """
 
 from __future__ import annotations

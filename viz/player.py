@@ -16,7 +16,6 @@ layout direction (left to right or top to bottom) is the one that draws it bigge
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import re
@@ -26,6 +25,7 @@ from typing import Any
 from autograd.engine import Node
 from autograd.files import write_atomic
 from viz.dot import label_sizes, pin, render_source, shared_layout
+from viz.frame import script_json
 from viz.labels import html
 from viz.render import NODE_FONT, grad_cell_alone
 from viz.steps import Trace
@@ -239,8 +239,7 @@ def player_html(svgs: list[str], explanations: list[str], summaries: list[str], 
         for k, svg in enumerate(svgs)
     )
     items = "\n".join(f'<li data-step="{k}">{html(s)}</li>' for k, s in enumerate(summaries))
-    # JSON inside <script type="application/json">: escaping "<" keeps "</script>" out of it.
-    data = json.dumps(explanations, ensure_ascii=True).replace("<", "\\u003c")
+    data = script_json(explanations)
     last = len(svgs) - 1
     layout = _arrangement(svgs[0])
     return f"""<!DOCTYPE html>
@@ -306,7 +305,7 @@ def player_page(trace: Trace, title: str | None = None, max_steps: int = MAX_STE
     summaries = ([f"start: d{r}/d{r} = seed"] + [f"{s.index}. {s.expression}" for s in trace.steps]
                  + ["summary: gradients of the inputs"])
     return player_html(svgs, trace.explanations(summary=True), summaries,
-                       title or f"Backpropagation of {r}, step by step", trace.header(), summary=True)
+                       title or trace.title(), trace.header(), summary=True)
 
 
 def frame_svgs(trace: Trace, rankdir: str | None = None, **frame_options: Any) -> list[str]:

@@ -198,6 +198,20 @@ class Scene:
         """Node -> the name it is shown with (:func:`viz.labels.node_names`)."""
         return labels.node_names(self.order, self.membership.parameters if self.membership else None)
 
+    @cached_property
+    def uses(self) -> dict[Node, int]:
+        """Node -> how many edges leave it (how many contributions its gradient adds up); nodes no
+        op uses (the root) are absent."""
+        uses: dict[Node, int] = {}
+        for node in self.order:
+            for parent in node.parents:
+                uses[parent] = uses.get(parent, 0) + 1
+        return uses
+
+    def hidden(self, node: Node, o: Options) -> bool:
+        """Whether ``o`` leaves ``node``'s box out (a constant with ``hide_constants``; never the root)."""
+        return o.hide_constants and node.is_constant and node is not self.root
+
     def size(self, o: Options) -> int:
         """How many nodes the picture with options ``o`` has: value boxes, op ellipses and module
         boxes (clusters around expanded modules are not counted: they are drawn around nodes)."""
@@ -208,7 +222,7 @@ class Scene:
                 continue
             if not node.is_leaf:
                 count += 1  # its op
-            if not (o.hide_constants and node.is_constant) or node is self.root:
+            if not self.hidden(node, o):
                 count += 1
         return count
 
@@ -309,7 +323,7 @@ class Scene:
         grads: Mapping[Node, Any] = frame.grads if frame is not None else (self.grads() if backward else {})
         path = self.path_to(o.highlight)
         groups = self._groups(o.collapse)
-        hidden = {n for n in self.order if o.hide_constants and n.is_constant and n is not self.root}
+        hidden = {n for n in self.order if self.hidden(n, o)}
         derivs: dict[Node, list[labels.Derivative]] = {}
 
         g = Graph(name="chainrule", format="svg")

@@ -172,7 +172,11 @@ class Trace:
 
         if len(self) > MAX_STEPS:
             return f"<pre>{labels.html(self.table()).replace('<BR/>', chr(10))}</pre>"
-        return iframe(player_page(self), f"Backpropagation of {self.names[self.root]}, step by step", height=640)
+        return iframe(player_page(self), self.title(), height=640)
+
+    def title(self) -> str:
+        """The step player's heading when none is given: ``Backpropagation of o, step by step``."""
+        return f"Backpropagation of {self.names[self.root]}, step by step"
 
     def chain(self, node: Node, precision: int | None = None) -> str:
         """``dL/dw1 = dL/dy * dy/dz * dz/dw1 = 1.0 * 2.0 * 3.0 = 6.0``: the gradient of one node
@@ -225,7 +229,7 @@ class Trace:
     def states(self, summary: bool = False) -> Iterator[Frame]:
         """The backward pass before the first step and after each step, as drawing states; with
         ``summary``, one more at the end: every gradient complete, every contribution written."""
-        uses = _uses(self.scene.order)
+        uses = dict(self.scene.uses)  # counted down below
         running: dict[Node, Any] = {self.root: self.seed}
         done = {self.root}
         visited: set[Node] = set()
@@ -315,7 +319,7 @@ def steps(root: Node, seed: Any = None, *, model: Any = None, precision: int = 4
         raise TypeError(f"steps() takes a graph node (a Value or Tensor) as root, got {type(root).__name__}")
     scene = Scene(root, model=model, seed=seed)
     names = scene.names
-    uses = _uses(scene.order)
+    uses = scene.uses
     running: dict[Node, Any] = {}
     records: list[Step] = []
 
@@ -344,14 +348,6 @@ def value_text(x: Any, precision: int = 4) -> str:
     """A number, or an array preview on one line (the trace is read line by line)."""
     return " ".join(labels.value_text(x, precision).split())
 
-
-def _uses(order: Sequence[Node]) -> dict[Node, int]:
-    """How many edges leave each node (how many contributions its gradient will add up)."""
-    uses: dict[Node, int] = {}
-    for node in order:
-        for parent in node.parents:
-            uses[parent] = uses.get(parent, 0) + 1
-    return uses
 
 
 def _snapshot(x: Any) -> Any:
